@@ -1,0 +1,1 @@
+"""Roll a bad AWS AppConfig feature flag back when its CloudWatch alarm fires."""
