@@ -1,0 +1,182 @@
+"""The emulator's entry points: emulated_aws(), EmulatorServer and `python -m tests.emulator`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+from moto.core.config import default_user_config
+
+from tests import emulator
+from tests.emulator import EmulatorServer, emulated_aws, install
+from tests.emulator.config import (
+    ConfigError,
+    get_deployment_time_factor,
+    set_deployment_time_factor,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _post_json(url: str, payload: object) -> tuple[int, dict[str, object]]:
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    response = requests.post(url, data=data, timeout=5)
+    return response.status_code, response.json()
+
+
+def test_emulated_aws_serves_moto_services_in_process() -> None:
+    with emulated_aws():
+        sns = boto3.client("sns", region_name="us-east-1")
+        arn = sns.create_topic(Name="alarms")["TopicArn"]
+        assert arn == "arn:aws:sns:us-east-1:123456789012:alarms"
+        assert default_user_config["lambda"]["use_docker"] is False
+
+
+def test_emulated_aws_resets_state_between_uses() -> None:
+    with emulated_aws():
+        boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="left-over")
+    with emulated_aws():
+        assert "QueueUrls" not in boto3.client("sqs", region_name="us-east-1").list_queues()
+
+
+@emulated_aws
+def test_emulated_aws_works_as_a_bare_decorator() -> None:
+    assert boto3.client("sns", region_name="us-east-1").list_topics()["Topics"] == []
+
+
+def test_emulated_aws_sets_and_restores_the_deployment_time_factor() -> None:
+    before = get_deployment_time_factor()
+
+    @emulated_aws(deployment_time_factor=0.25)
+    def inside() -> float:
+        return get_deployment_time_factor()
+
+    assert inside() == 0.25
+    assert get_deployment_time_factor() == before
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), "fast", True])
+def test_bad_deployment_time_factor_is_refused_and_changes_nothing(bad: object) -> None:
+    before = get_deployment_time_factor()
+    with pytest.raises(ConfigError, match="deployment_time_factor"):
+        set_deployment_time_factor(bad)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError):
+        emulated_aws(deployment_time_factor=bad)  # type: ignore[arg-type]
+    assert get_deployment_time_factor() == before
+
+
+def test_install_runs_each_extension_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    extension = types.ModuleType("fake_extension")
+    extension.install = lambda: calls.append("installed")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_extension", extension)
+    monkeypatch.setattr(emulator, "EXTENSIONS", (*emulator.EXTENSIONS, "fake_extension"))
+    install()
+    install()
+    assert calls == ["installed"]
+    emulator._installed.discard("fake_extension")
+
+
+def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorServer) -> None:
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emulator_server.endpoint)
+    sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=emulator_server.endpoint)
+    url = sqs.create_queue(QueueName="server-check")["QueueUrl"]
+    assert url.endswith("/123456789012/server-check")
+    sqs.delete_queue(QueueUrl=url)
+
+
+def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorServer) -> None:
+    url = f"{emulator_server.endpoint}/_emulator/config"
+    try:
+        status, body = _post_json(url, {"deployment_time_factor": 0.5})
+        assert (status, body) == (200, {"deployment_time_factor": 0.5})
+        assert get_deployment_time_factor() == 0.5
+        assert requests.get(url, timeout=5).json() == {"deployment_time_factor": 0.5}
+    finally:
+        set_deployment_time_factor(0.0)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"deployment_time_factor": -2}, "finite number >= 0"),
+        ({"deployment_time_factor": "slow"}, "must be a number"),
+        ({"speed": 1}, "unknown setting"),
+        ([1, 2], "JSON object"),
+        (b"{not json", "JSON object"),
+    ],
+)
+def test_config_route_refuses_bad_input_and_changes_nothing(
+    emulator_server: EmulatorServer, payload: object, message: str
+) -> None:
+    before = get_deployment_time_factor()
+    status, body = _post_json(f"{emulator_server.endpoint}/_emulator/config", payload)
+    assert status == 400
+    assert message in str(body["error"])
+    assert get_deployment_time_factor() == before
+
+
+def test_server_stops_cleanly_and_frees_its_port() -> None:
+    server = EmulatorServer(port=0).start()
+    endpoint = server.endpoint
+    server.stop()
+    server.stop()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{endpoint}/_emulator/config", timeout=2)
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = server.endpoint
+
+
+def test_server_refuses_an_out_of_range_port() -> None:
+    with pytest.raises(ValueError, match="between 0 and 65535"):
+        EmulatorServer(port=70000)
+
+
+def test_module_entry_point_serves_until_sigterm() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.emulator", "--port", "0", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline().strip()
+        match = re.fullmatch(r"emulator listening on (http://127\.0\.0\.1:(\d+))", first_line)
+        assert match, first_line
+        assert int(match.group(2)) > 0
+        sns = boto3.client("sns", region_name="us-east-1", endpoint_url=match.group(1))
+        assert sns.create_topic(Name="from-cli")["TopicArn"].endswith(":from-cli")
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr
+    assert "emulator stopped" in stdout
+
+
+def test_module_entry_point_rejects_a_bad_port() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.emulator", "--port", "-5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--port must be between 0 and 65535" in result.stderr
