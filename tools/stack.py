@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_iam import IAMClient
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_kms.type_defs import KeyMetadataTypeDef
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_sns import SNSClient
@@ -351,6 +353,15 @@ class Aws:
         return self._session.client("iam", **self._options)
 
     @cached_property
+    def kms(self) -> KMSClient:
+        return self._session.client("kms", **self._options)
+
+    def kms_keys(self) -> list[KeyMetadataTypeDef]:
+        """Metadata of every KMS key in the account."""
+        keys = self.kms.list_keys()["Keys"]
+        return [self.kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"] for key in keys]
+
+    @cached_property
     def lambda_(self) -> LambdaClient:
         return self._session.client("lambda", **self._options)
 
@@ -526,3 +537,94 @@ def log_lines(aws: Aws, group: str, *, since_ms: int = 0) -> Iterator[tuple[int,
                 yield event["timestamp"], event["message"]
     except aws.logs.exceptions.ResourceNotFoundException:
         return
+
+
+# ------------------------------------------------------------------ the applied example
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """What the scenarios need from an applied example, read from its Terraform outputs."""
+
+    target: FlagTarget
+    function_name: str
+    alarm_names: dict[str, str]
+    notification_topic_arn: str
+    dead_letter_queue_arn: str | None
+
+    @property
+    def function_log_group(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    @classmethod
+    def parse(cls, outputs: Mapping[str, Any]) -> StackOutputs:
+        """Build from ``terraform output`` values; name every output that is missing."""
+        wanted = (
+            "appconfig_application_id",
+            "appconfig_environment_id",
+            "appconfig_configuration_profile_id",
+            "function_name",
+            "alarm_names",
+            "notification_topic_arn",
+        )
+        missing = [name for name in wanted if outputs.get(name) is None]
+        if missing:
+            raise StackError(f"the example has no output(s) {', '.join(missing)}")
+        return cls(
+            target=FlagTarget(
+                application_id=outputs["appconfig_application_id"],
+                environment_id=outputs["appconfig_environment_id"],
+                profile_id=outputs["appconfig_configuration_profile_id"],
+            ),
+            function_name=outputs["function_name"],
+            alarm_names=dict(outputs["alarm_names"]),
+            notification_topic_arn=outputs["notification_topic_arn"],
+            dead_letter_queue_arn=outputs.get("dead_letter_queue_arn"),
+        )
+
+
+def queue_url(aws: Aws, queue_arn: str) -> str:
+    """The URL of the SQS queue with this ARN."""
+    return aws.sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
+
+
+def leftovers(aws: Aws, *, keep_queues: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Every resource of the kinds the module creates that still exists, by kind.
+
+    ``keep_queues`` names queue URLs the caller created itself (not the module's).
+    """
+    kms_keys = [
+        key["KeyId"]
+        for key in aws.kms_keys()
+        if key["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion")
+    ]
+    found = {
+        "lambda functions": [
+            item["FunctionName"] for item in aws.lambda_.list_functions()["Functions"]
+        ],
+        "sns topics": [item["TopicArn"] for item in aws.sns.list_topics()["Topics"]],
+        "sqs queues": [
+            url for url in aws.sqs.list_queues().get("QueueUrls", []) if url not in keep_queues
+        ],
+        "cloudwatch alarms": [
+            item["AlarmName"] for item in aws.cloudwatch.describe_alarms()["MetricAlarms"]
+        ],
+        "eventbridge rules": [item["Name"] for item in aws.events.list_rules()["Rules"]],
+        "appconfig applications": [
+            item["Id"] for item in aws.appconfig.list_applications()["Items"]
+        ],
+        "appconfig deployment strategies": [
+            item["Id"]
+            for item in aws.appconfig.list_deployment_strategies()["Items"]
+            if not item["Id"].startswith("AppConfig.")
+        ],
+        "iam roles": [item["RoleName"] for item in aws.iam.list_roles()["Roles"]],
+        "iam policies": [
+            item["PolicyName"] for item in aws.iam.list_policies(Scope="Local")["Policies"]
+        ],
+        "log groups": [
+            item["logGroupName"] for item in aws.logs.describe_log_groups()["logGroups"]
+        ],
+        "kms keys": kms_keys,
+    }
+    return {kind: names for kind, names in found.items() if names}

@@ -1,0 +1,1 @@
+"""End-to-end scenarios: the examples applied by Terraform against the emulator."""
