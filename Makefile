@@ -27,8 +27,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 TF_MODULES  := $(patsubst %/versions.tf,%,$(wildcard modules/*/versions.tf))
 TF_EXAMPLES := $(patsubst %/versions.tf,%,$(wildcard examples/*/versions.tf))
 TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES)
-# Folders with native `terraform test` files (tests/*.tftest.hcl).
-TF_TEST_DIRS := $(sort $(patsubst %/tests/,%,$(dir $(wildcard tests/*.tftest.hcl modules/*/tests/*.tftest.hcl))))
+# Folders with native `terraform test` files: the root (tests/*.tftest.hcl) and every submodule.
+TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
+  $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
 
 .PHONY: help
 help: ## List the targets (this text)

@@ -1,0 +1,52 @@
+output "function_name" {
+  description = "Name of the rollback Lambda function."
+  value       = aws_lambda_function.rollback.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the rollback Lambda function."
+  value       = aws_lambda_function.rollback.arn
+}
+
+output "role_arn" {
+  description = "ARN of the function's execution role."
+  value       = aws_iam_role.function.arn
+}
+
+output "role_name" {
+  description = "Name of the function's execution role."
+  value       = aws_iam_role.function.name
+}
+
+output "log_group_name" {
+  description = "Name of the function's CloudWatch log group."
+  value       = aws_cloudwatch_log_group.function.name
+}
+
+output "dead_letter_queue_arn" {
+  description = "ARN of the SQS queue receiving invocations that failed after every retry."
+  value       = aws_sqs_queue.dead_letter.arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the dead-letter queue."
+  value       = aws_sqs_queue.dead_letter.url
+}
+
+output "event_rule_arn" {
+  description = "ARN of the EventBridge rule that invokes the function; null when the trigger is \"sns\"."
+  value       = try(aws_cloudwatch_event_rule.alarms[0].arn, null)
+}
+
+output "function_alarm_arns" {
+  description = "ARNs of the alarms on the function's errors and on the dead-letter queue depth, keyed \"errors\" and \"dead_letters\"; empty when not created."
+  value = local.function_alarms ? {
+    errors       = aws_cloudwatch_metric_alarm.function_errors[0].arn
+    dead_letters = aws_cloudwatch_metric_alarm.dead_letters[0].arn
+  } : {}
+}
+
+output "environment_variables" {
+  description = "Environment variables given to the function."
+  value       = local.environment
+}

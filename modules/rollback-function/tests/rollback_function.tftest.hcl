@@ -1,0 +1,403 @@
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+# A real provider that never calls AWS: plan-only runs use it so aws_iam_policy_document
+# renders the actual policy JSON; the caller identity it would fetch is overridden.
+provider "aws" {
+  alias                       = "offline"
+  region                      = "us-east-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  skip_requesting_account_id  = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = {
+    account_id = "123456789012"
+  }
+}
+
+variables {
+  name                               = "flag-rollback"
+  appconfig_application_id           = "app1234"
+  appconfig_environment_id           = "env1234"
+  appconfig_configuration_profile_id = "prf1234"
+  appconfig_deployment_strategy_id   = "str1234"
+  alarm_names                        = ["FeatureFlag-new_checkout-ErrorRate", "FeatureFlag-dark-mode-ErrorRate"]
+  alarm_topic_arn                    = "arn:aws:sns:us-east-1:123456789012:flag-rollback-alarms"
+  notification_topic_arn             = "arn:aws:sns:us-east-1:123456789012:flag-rollback-notifications"
+  kms_key_arns                       = ["arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"]
+  package_path                       = "tests/fixtures/package.zip"
+  tags                               = { Team = "payments" }
+}
+
+run "policy_statements_are_scoped_to_exact_arns" {
+  command   = plan
+  providers = { aws = aws.offline }
+
+  assert {
+    condition = tomap({
+      for statement in jsondecode(data.aws_iam_policy_document.function.json).Statement : statement.Sid => join(" ", concat(
+        sort(flatten([statement.Action])), ["ON"], sort(flatten([statement.Resource]))
+      ))
+      }) == tomap({
+      ReadDeployments          = "appconfig:GetDeployment appconfig:ListDeployments ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      StopInProgressDeployment = "appconfig:StopDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
+      ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
+      WriteFlagVersion         = "appconfig:CreateHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234"
+      DescribeFlagAlarms       = "cloudwatch:DescribeAlarms ON arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-dark-mode-ErrorRate arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-new_checkout-ErrorRate"
+      PublishNotifications     = "sns:Publish ON arn:aws:sns:us-east-1:123456789012:flag-rollback-notifications"
+      UseEncryptionKeys        = "kms:Decrypt kms:GenerateDataKey ON arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      SendToDeadLetterQueue    = "sqs:SendMessage ON arn:aws:sqs:us-east-1:123456789012:flag-rollback-dlq"
+      WriteLogs                = "logs:CreateLogStream logs:PutLogEvents ON arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/flag-rollback:*"
+    })
+    error_message = "Each statement must grant exactly its actions on exactly this stack's ARNs."
+  }
+}
+
+run "policy_has_no_bare_wildcard_resource" {
+  command   = plan
+  providers = { aws = aws.offline }
+
+  assert {
+    condition = alltrue([
+      for resource in flatten([for statement in jsondecode(data.aws_iam_policy_document.function.json).Statement : statement.Resource]) :
+      resource != "*" && strcontains(resource, ":123456789012:")
+    ])
+    error_message = "Every resource of the function's policy must be an ARN of this account, never \"*\"."
+  }
+
+  assert {
+    condition     = alltrue([for statement in jsondecode(data.aws_iam_policy_document.function.json).Statement : statement.Effect == "Allow" && !strcontains(jsonencode(statement.Action), "*")])
+    error_message = "The policy must allow named actions only, never action wildcards."
+  }
+}
+
+run "function_gets_exactly_the_contract_environment" {
+  command = plan
+
+  assert {
+    condition = aws_lambda_function.rollback.environment[0].variables == tomap({
+      APPCONFIG_APPLICATION_ID           = "app1234"
+      APPCONFIG_ENVIRONMENT_ID           = "env1234"
+      APPCONFIG_CONFIGURATION_PROFILE_ID = "prf1234"
+      APPCONFIG_DEPLOYMENT_STRATEGY_ID   = "str1234"
+      NOTIFICATION_TOPIC_ARN             = "arn:aws:sns:us-east-1:123456789012:flag-rollback-notifications"
+      ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
+      DRY_RUN                            = "false"
+      METRICS_NAMESPACE                  = "FeatureFlags"
+    })
+    error_message = "The function must receive exactly the environment variables of the contract."
+  }
+}
+
+run "dry_run_is_passed_as_true" {
+  command = plan
+
+  variables {
+    dry_run = true
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.environment[0].variables["DRY_RUN"] == "true"
+    error_message = "dry_run = true must set DRY_RUN=true."
+  }
+}
+
+run "function_runs_the_handler_from_the_local_zip" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.rollback.handler == "flag_rollback.handler.handler" && aws_lambda_function.rollback.runtime == "python3.12"
+    error_message = "The function must run flag_rollback.handler.handler on python3.12 by default."
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.filename == "tests/fixtures/package.zip" && aws_lambda_function.rollback.source_code_hash == filebase64sha256("tests/fixtures/package.zip")
+    error_message = "The package must come from package_path with source_code_hash of that file."
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.reserved_concurrent_executions == 1
+    error_message = "Rollbacks must be serialised by a reserved concurrency of 1 by default."
+  }
+}
+
+run "function_logs_json_to_its_log_group" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.rollback.logging_config[0].log_format == "JSON" && aws_lambda_function.rollback.logging_config[0].log_group == "/aws/lambda/flag-rollback"
+    error_message = "The function must log JSON into /aws/lambda/<name>."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.function.retention_in_days == 365
+    error_message = "The log group must keep logs for a year by default."
+  }
+}
+
+run "s3_package_replaces_the_local_zip" {
+  command = plan
+
+  variables {
+    package_path = null
+    package_s3   = { bucket = "artifacts", key = "flag-rollback/1.0.0.zip", source_code_hash = "abc=" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.s3_bucket == "artifacts" && aws_lambda_function.rollback.s3_key == "flag-rollback/1.0.0.zip" && aws_lambda_function.rollback.filename == null
+    error_message = "package_s3 must deploy the S3 object instead of a local file."
+  }
+}
+
+run "missing_package_asks_for_make_build" {
+  command = plan
+
+  variables {
+    package_path = "tests/fixtures/missing.zip"
+  }
+
+  expect_failures = [aws_lambda_function.rollback]
+}
+
+run "sns_trigger_subscribes_the_function_to_the_alarm_topic" {
+  variables {
+    trigger = "sns"
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarms) == 1 && aws_sns_topic_subscription.alarms[0].protocol == "lambda" && aws_sns_topic_subscription.alarms[0].topic_arn == var.alarm_topic_arn && aws_sns_topic_subscription.alarms[0].endpoint == aws_lambda_function.rollback.arn
+    error_message = "trigger = sns must subscribe the function to the alarm topic."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.sns[0].principal == "sns.amazonaws.com" && aws_lambda_permission.sns[0].source_arn == var.alarm_topic_arn
+    error_message = "Only the alarm topic may invoke the function (permission scoped by source ARN)."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.alarms) == 0 && length(aws_lambda_permission.eventbridge) == 0 && output.event_rule_arn == null
+    error_message = "trigger = sns must create no EventBridge rule."
+  }
+}
+
+run "eventbridge_trigger_matches_the_alarms_entering_alarm" {
+  variables {
+    trigger = "eventbridge"
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.alarms[0].event_pattern) == {
+      source        = ["aws.cloudwatch"]
+      "detail-type" = ["CloudWatch Alarm State Change"]
+      resources = [
+        "arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-new_checkout-ErrorRate",
+        "arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-dark-mode-ErrorRate",
+      ]
+      detail = { state = { value = ["ALARM"] } }
+    }
+    error_message = "The rule must match state changes to ALARM of exactly this module's alarms."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.alarms[0].arn == aws_lambda_function.rollback.arn && aws_lambda_permission.eventbridge[0].principal == "events.amazonaws.com" && aws_lambda_permission.eventbridge[0].source_arn == aws_cloudwatch_event_rule.alarms[0].arn
+    error_message = "The rule must target the function, and only the rule may invoke it."
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarms) == 0 && length(aws_lambda_permission.sns) == 0
+    error_message = "trigger = eventbridge must not subscribe the function to the alarm topic."
+  }
+}
+
+run "sns_trigger_needs_the_alarm_topic" {
+  command = plan
+
+  variables {
+    trigger         = "sns"
+    alarm_topic_arn = null
+  }
+
+  expect_failures = [aws_lambda_function.rollback]
+}
+
+run "failed_invocations_reach_the_encrypted_dead_letter_queue" {
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.rollback.destination_config[0].on_failure[0].destination == aws_sqs_queue.dead_letter.arn && aws_lambda_function.rollback.dead_letter_config[0].target_arn == aws_sqs_queue.dead_letter.arn
+    error_message = "Failed asynchronous invocations must go to the dead-letter queue."
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.rollback.maximum_retry_attempts == 2 && aws_lambda_function_event_invoke_config.rollback.maximum_event_age_in_seconds == 3600
+    error_message = "Lambda must retry twice within an hour before giving up."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dead_letter.sqs_managed_sse_enabled == true
+    error_message = "The dead-letter queue must be encrypted (SQS-managed keys when no KMS key is given)."
+  }
+}
+
+run "dead_letter_queue_uses_the_given_kms_key" {
+  command = plan
+
+  variables {
+    dead_letter_queue_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dead_letter.kms_master_key_id == var.dead_letter_queue_kms_key_arn
+    error_message = "The dead-letter queue must be encrypted with the given key."
+  }
+}
+
+run "function_alarms_notify_people" {
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.function_errors[0].namespace == "AWS/Lambda" && aws_cloudwatch_metric_alarm.function_errors[0].metric_name == "Errors" && aws_cloudwatch_metric_alarm.function_errors[0].dimensions == tomap({ FunctionName = "flag-rollback" })
+    error_message = "An alarm must watch the function's Errors."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.dead_letters[0].namespace == "AWS/SQS" && aws_cloudwatch_metric_alarm.dead_letters[0].metric_name == "ApproximateNumberOfMessagesVisible" && aws_cloudwatch_metric_alarm.dead_letters[0].dimensions == tomap({ QueueName = "flag-rollback-dlq" })
+    error_message = "An alarm must watch the dead-letter queue depth."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.function_errors[0].alarm_actions == toset([var.notification_topic_arn]) && aws_cloudwatch_metric_alarm.dead_letters[0].alarm_actions == toset([var.notification_topic_arn])
+    error_message = "Both alarms must notify the notification topic."
+  }
+}
+
+run "without_notification_topic_nothing_publishes" {
+  command = plan
+
+  variables {
+    notification_topic_arn = null
+  }
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.rollback.environment[0].variables), "NOTIFICATION_TOPIC_ARN")
+    error_message = "Without a topic the function must not get NOTIFICATION_TOPIC_ARN."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters) == 0
+    error_message = "Without a topic to notify, the function alarms are not created."
+  }
+}
+
+run "tags_reach_every_taggable_resource" {
+  command = plan
+
+  variables {
+    trigger = "eventbridge"
+  }
+
+  assert {
+    condition = alltrue([
+      for tags in [
+        aws_lambda_function.rollback.tags, aws_iam_role.function.tags, aws_sqs_queue.dead_letter.tags,
+        aws_cloudwatch_log_group.function.tags, aws_cloudwatch_event_rule.alarms[0].tags,
+        aws_cloudwatch_metric_alarm.function_errors[0].tags, aws_cloudwatch_metric_alarm.dead_letters[0].tags,
+      ] : tags["Team"] == "payments"
+    ])
+    error_message = "The tags must be on every taggable resource."
+  }
+}
+
+run "rejects_unsupported_runtime" {
+  command = plan
+
+  variables {
+    runtime = "python3.9"
+  }
+
+  expect_failures = [var.runtime]
+}
+
+run "rejects_malformed_appconfig_id" {
+  command = plan
+
+  variables {
+    appconfig_environment_id = "Production"
+  }
+
+  expect_failures = [var.appconfig_environment_id]
+}
+
+run "rejects_unknown_trigger" {
+  command = plan
+
+  variables {
+    trigger = "sqs"
+  }
+
+  expect_failures = [var.trigger]
+}
+
+run "rejects_malformed_topic_arn" {
+  command = plan
+
+  variables {
+    notification_topic_arn = "arn:aws:sqs:us-east-1:123456789012:queue"
+  }
+
+  expect_failures = [var.notification_topic_arn]
+}
+
+run "rejects_malformed_kms_key_arn" {
+  command = plan
+
+  variables {
+    kms_key_arns = ["alias/aws/sns"]
+  }
+
+  expect_failures = [var.kms_key_arns]
+}
+
+run "rejects_pattern_without_flag_group" {
+  command = plan
+
+  variables {
+    alarm_name_pattern = "^FeatureFlag-(.+)-ErrorRate$"
+  }
+
+  expect_failures = [var.alarm_name_pattern]
+}
+
+run "rejects_retry_attempts_lambda_refuses" {
+  command = plan
+
+  variables {
+    maximum_retry_attempts = 3
+  }
+
+  expect_failures = [var.maximum_retry_attempts]
+}
+
+run "rejects_retention_logs_refuses" {
+  command = plan
+
+  variables {
+    log_retention_in_days = 42
+  }
+
+  expect_failures = [var.log_retention_in_days]
+}
+
+run "rejects_memory_out_of_range" {
+  command = plan
+
+  variables {
+    memory_size = 64
+  }
+
+  expect_failures = [var.memory_size]
+}
