@@ -29,7 +29,13 @@ from tests.emulator.server import EmulatorServer
 
 # The project's extensions of moto, installed in this order. One line per module; each
 # module defines `install() -> None`.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "tests.emulator.appconfig",
+    "tests.emulator.appconfigdata",
+    "tests.emulator.terraform_fixes",
+    "tests.emulator.cloudwatch_actions",
+    "tests.emulator.lambda_exec",
+)
 
 DEFAULT_REGION = "us-east-1"
 

@@ -1,0 +1,91 @@
+"""Fixes to moto that the hashicorp/aws provider (5.100.0) needs for a clean plan.
+
+Each fix makes moto return what a client stored, as AWS does; without them a second
+`terraform plan` against the emulator shows changes (drift) or a resource fails to apply.
+
+- Lambda: CreateFunction / UpdateFunctionConfiguration keep DeadLetterConfig, LoggingConfig
+  (default `{"LogFormat": "Text", "LogGroup": "/aws/lambda/<name>"}`) and TracingConfig,
+  and GetFunction / GetFunctionConfiguration return them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from moto.awslambda.models import LambdaFunction
+
+_install_lock = threading.Lock()
+_installed = False
+
+# ------------------------------------------------------------------ Lambda
+
+
+def _default_logging_config(fn: LambdaFunction) -> dict[str, Any]:
+    return {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{fn.function_name}"}
+
+
+def _merged_logging_config(fn: LambdaFunction, update: dict[str, Any]) -> dict[str, Any]:
+    """LoggingConfig as Lambda keeps it: Text has no log levels, JSON defaults them."""
+    merged = {**(getattr(fn, "logging_config", None) or _default_logging_config(fn)), **update}
+    if not merged.get("LogGroup"):
+        merged["LogGroup"] = f"/aws/lambda/{fn.function_name}"
+    if merged.get("LogFormat") == "JSON":
+        merged.setdefault("ApplicationLogLevel", "INFO")
+        merged.setdefault("SystemLogLevel", "INFO")
+    else:
+        merged.pop("ApplicationLogLevel", None)
+        merged.pop("SystemLogLevel", None)
+    return merged
+
+
+_original_function_init: Callable[..., None] = LambdaFunction.__init__
+_original_get_configuration: Callable[..., dict[str, Any]] = LambdaFunction.get_configuration
+_original_update_configuration: Callable[..., dict[str, Any]] = LambdaFunction.update_configuration
+
+
+def _function_init(
+    self: LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any
+) -> None:
+    _original_function_init(self, account_id, spec, *args, **kwargs)
+    self.dead_letter_config = dict(spec.get("DeadLetterConfig") or {})
+    self.logging_config = _merged_logging_config(self, dict(spec.get("LoggingConfig") or {}))
+
+
+def _get_configuration(self: LambdaFunction, on_create: bool = False) -> dict[str, Any]:
+    config = _original_get_configuration(self, on_create)
+    if getattr(self, "dead_letter_config", None) and self.dead_letter_config.get("TargetArn"):
+        config["DeadLetterConfig"] = dict(self.dead_letter_config)
+    config["LoggingConfig"] = dict(
+        getattr(self, "logging_config", None) or _default_logging_config(self)
+    )
+    return config
+
+
+def _update_configuration(self: LambdaFunction, updates: dict[str, Any]) -> dict[str, Any]:
+    if "DeadLetterConfig" in updates:
+        self.dead_letter_config = dict(updates["DeadLetterConfig"] or {})
+    if "LoggingConfig" in updates:
+        self.logging_config = _merged_logging_config(self, dict(updates["LoggingConfig"] or {}))
+    if "TracingConfig" in updates:
+        self.tracing_config = dict(updates["TracingConfig"] or {"Mode": "PassThrough"})
+    if "KMSKeyArn" in updates:
+        self.kms_key_arn = updates["KMSKeyArn"] or None
+    return _original_update_configuration(self, updates)
+
+
+def _install_lambda() -> None:
+    LambdaFunction.__init__ = _function_init  # type: ignore[method-assign]
+    LambdaFunction.get_configuration = _get_configuration  # type: ignore[method-assign]
+    LambdaFunction.update_configuration = _update_configuration  # type: ignore[method-assign]
+
+
+def install() -> None:
+    """Apply every fix (idempotent)."""
+    global _installed  # noqa: PLW0603 - once per process
+    with _install_lock:
+        if _installed:
+            return
+        _install_lambda()
+        _installed = True
