@@ -1,0 +1,34 @@
+output "application_id" {
+  description = "ID of the AppConfig application (created or given)."
+  value       = local.application_id
+}
+
+output "environment_id" {
+  description = "ID of the AppConfig environment (created or given)."
+  value       = local.environment_id
+}
+
+output "configuration_profile_id" {
+  description = "ID of the feature-flag configuration profile (created or given)."
+  value       = local.configuration_profile_id
+}
+
+output "deployment_strategy_id" {
+  description = "ID of the deployment strategy the rollback deploys with: the emergency strategy created here, or the one given."
+  value       = local.deployment_strategy_id
+}
+
+output "profile_type" {
+  description = "Type of the configuration profile this module created (\"AWS.AppConfig.FeatureFlags\" or \"AWS.Freeform\"); null when an existing profile was given."
+  value       = try(aws_appconfig_configuration_profile.flags[0].type, null)
+}
+
+output "hosted_configuration_version_number" {
+  description = "Version number of the initial hosted configuration version; null when none was created."
+  value       = try(aws_appconfig_hosted_configuration_version.initial[0].version_number, null)
+}
+
+output "initial_deployment_number" {
+  description = "Number of the deployment of the initial configuration; null when it was not deployed here."
+  value       = try(aws_appconfig_deployment.initial[0].deployment_number, null)
+}
