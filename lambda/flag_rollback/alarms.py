@@ -1,0 +1,60 @@
+"""CloudWatch alarm lookups: which flags' alarms are in ALARM right now, and one flag's state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flag_rollback import clients
+from flag_rollback.flags import alarm_flag, alarm_name_prefix
+from flag_rollback.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch.type_defs import DescribeAlarmsInputTypeDef
+
+MAX_PAGES = 10
+
+
+@dataclass(frozen=True)
+class AlarmState:
+    """A flag alarm: its name, its state and the flag it watches."""
+
+    name: str
+    state: str
+    flag: str
+
+
+def flag_alarms(settings: Settings, *, only_alarm: bool) -> list[AlarmState]:
+    """DescribeAlarms (metric and composite) whose names match ALARM_NAME_PATTERN.
+
+    ``only_alarm`` asks AWS for alarms in ALARM only (the storm check); the literal start
+    of the pattern is sent as AlarmNamePrefix so AWS filters, not this function.
+    """
+    request: DescribeAlarmsInputTypeDef = {
+        "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
+        "MaxRecords": 100,
+    }
+    prefix = alarm_name_prefix(settings.alarm_pattern)
+    if prefix:
+        request["AlarmNamePrefix"] = prefix
+    if only_alarm:
+        request["StateValue"] = "ALARM"
+    found: list[AlarmState] = []
+    for _ in range(MAX_PAGES):
+        with clients.aws_call("DescribeAlarms"):
+            page = clients.cloudwatch().describe_alarms(**request)
+        for alarm in [*page.get("MetricAlarms", []), *page.get("CompositeAlarms", [])]:
+            name = str(alarm.get("AlarmName", ""))
+            flag = alarm_flag(settings.alarm_pattern, name)
+            if flag is not None:
+                found.append(AlarmState(name, str(alarm.get("StateValue", "")), flag))
+        token = page.get("NextToken")
+        if not token:
+            break
+        request["NextToken"] = token
+    return found
+
+
+def flags_in_alarm(settings: Settings) -> dict[str, str]:
+    """The storm check: flag -> name of an alarm of it that is in ALARM now."""
+    return {alarm.flag: alarm.name for alarm in flag_alarms(settings, only_alarm=True)}

@@ -1,0 +1,117 @@
+"""boto3 clients, created once per container with explicit timeouts and bounded retries.
+
+Created lazily (the first event pays for it, imports stay cheap) and cached; tests call
+``reset_clients()`` so each test's mock or endpoint gets fresh clients. The endpoint comes
+from the standard AWS environment (``AWS_ENDPOINT_URL`` points them at an emulator).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, cast
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from flag_rollback.errors import PermanentError, RollbackError, TransientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_appconfig import AppConfigClient
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_sns import SNSClient
+
+# A Lambda has seconds, not minutes: fail fast, retry a little (standard mode retries
+# throttling, 5xx and connection errors with jittered backoff), then let the caller decide.
+CLIENT_CONFIG = Config(
+    connect_timeout=3,
+    read_timeout=10,
+    retries={"max_attempts": 3, "mode": "standard"},
+    user_agent_extra="flag-rollback",
+)
+
+_clients: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def _cached(service: str, create: Callable[[boto3.session.Session], object]) -> object:
+    with _lock:
+        if service not in _clients:
+            # A session per client: boto3's default session is not safe to share across threads.
+            _clients[service] = create(boto3.session.Session())
+        return _clients[service]
+
+
+def appconfig() -> AppConfigClient:
+    """The AppConfig client."""
+    client = _cached("appconfig", lambda session: session.client("appconfig", config=CLIENT_CONFIG))
+    return cast("AppConfigClient", client)
+
+
+def cloudwatch() -> CloudWatchClient:
+    """The CloudWatch client (alarms only; metrics go out as EMF log lines)."""
+    client = _cached(
+        "cloudwatch", lambda session: session.client("cloudwatch", config=CLIENT_CONFIG)
+    )
+    return cast("CloudWatchClient", client)
+
+
+def sns() -> SNSClient:
+    """The SNS client."""
+    client = _cached("sns", lambda session: session.client("sns", config=CLIENT_CONFIG))
+    return cast("SNSClient", client)
+
+
+def reset_clients() -> None:
+    """Forget every cached client (and cached lookups that belong to the same AWS)."""
+    with _lock:
+        _clients.clear()
+
+
+# Errors AWS returns that the same request can never get past: report, do not retry.
+_PERMANENT_CODES = frozenset(
+    {
+        "BadRequestException",
+        "ValidationError",
+        "ValidationException",
+        "InvalidParameterValue",
+        "InvalidParameter",
+        "InvalidParameterException",
+        "ResourceNotFoundException",
+        "NotFoundException",
+        "NotFound",
+        "PayloadTooLargeException",
+    }
+)
+
+
+def error_code(error: ClientError) -> str:
+    """The AWS error code of a ClientError ('' when the response has none)."""
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def classify(error: BotoCoreError | ClientError, operation: str) -> RollbackError:
+    """The error type a failed AWS call becomes once botocore's own retries are spent.
+
+    Throttling, 5xx, timeouts, conflicts and anything unexpected (access denied included:
+    the event must survive until someone fixes the setup) are transient; requests AWS
+    rejects as invalid or about missing resources are permanent.
+    """
+    if isinstance(error, BotoCoreError):
+        return TransientError("aws_unavailable", f"{operation} failed: {error}")
+    code = error_code(error)
+    message = f"{operation} failed: {code}: {error.response.get('Error', {}).get('Message', '')}"
+    if code in _PERMANENT_CODES:
+        return PermanentError("aws_rejected", message)
+    return TransientError("aws_unavailable", message)
+
+
+@contextmanager
+def aws_call(operation: str) -> Iterator[None]:
+    """Run one AWS call; its failure leaves as a PermanentError or a TransientError."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as error:
+        raise classify(error, operation) from error
