@@ -30,6 +30,8 @@ from tests.emulator.server import EmulatorServer
 # The project's extensions of moto, installed in this order. One line per module; each
 # module defines `install() -> None`.
 EXTENSIONS: tuple[str, ...] = (
+    "tests.emulator.appconfig",
+    "tests.emulator.appconfigdata",
     "tests.emulator.terraform_fixes",
     "tests.emulator.cloudwatch_actions",
     "tests.emulator.lambda_exec",

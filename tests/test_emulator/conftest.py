@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
 
 from tests.emulator import EmulatorServer, emulated_aws
+from tests.emulator.config import get_deployment_time_factor, set_deployment_time_factor
 
 REGION = "us-east-1"
 ClientFactory = Callable[[str], Any]
@@ -51,3 +55,97 @@ def aws(request: pytest.FixtureRequest) -> ClientFactory:
     """Run a test twice: once against `emulated_aws()`, once against the HTTP server."""
     factory: ClientFactory = request.getfixturevalue(f"{request.param}_clients")
     return factory
+
+
+FLAGS_SCHEMA = {
+    "type": "object",
+    "required": ["flags"],
+    "properties": {
+        "flags": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["enabled"],
+                "properties": {"enabled": {"type": "boolean"}},
+            },
+        }
+    },
+}
+
+
+@dataclass
+class FlagWorld:
+    """An application, an environment and a hosted profile with a JSON schema validator."""
+
+    appconfig: Any
+    data: Any
+    app_id: str
+    env_id: str
+    profile_id: str
+
+    def put(self, document: object, **extra: Any) -> int:
+        """Store a hosted version of `document` (JSON); return its VersionNumber."""
+        body = document if isinstance(document, bytes) else json.dumps(document).encode()
+        created = self.appconfig.create_hosted_configuration_version(
+            ApplicationId=self.app_id,
+            ConfigurationProfileId=self.profile_id,
+            Content=body,
+            ContentType=extra.pop("ContentType", "application/json"),
+            **extra,
+        )
+        return int(created["VersionNumber"])
+
+    def deploy(self, version: int | str, strategy: str = "AppConfig.AllAtOnce") -> dict[str, Any]:
+        deployment: dict[str, Any] = self.appconfig.start_deployment(
+            ApplicationId=self.app_id,
+            EnvironmentId=self.env_id,
+            DeploymentStrategyId=strategy,
+            ConfigurationProfileId=self.profile_id,
+            ConfigurationVersion=str(version),
+        )
+        return deployment
+
+    def deployment(self, number: int) -> dict[str, Any]:
+        found: dict[str, Any] = self.appconfig.get_deployment(
+            ApplicationId=self.app_id, EnvironmentId=self.env_id, DeploymentNumber=number
+        )
+        return found
+
+    def environment_state(self) -> str:
+        env = self.appconfig.get_environment(ApplicationId=self.app_id, EnvironmentId=self.env_id)
+        return str(env["State"])
+
+    def served(self) -> bytes:
+        """What a fresh appconfigdata session receives for the profile."""
+        token = self.data.start_configuration_session(
+            ApplicationIdentifier=self.app_id,
+            EnvironmentIdentifier=self.env_id,
+            ConfigurationProfileIdentifier=self.profile_id,
+        )["InitialConfigurationToken"]
+        body: bytes = self.data.get_latest_configuration(ConfigurationToken=token)[
+            "Configuration"
+        ].read()
+        return body
+
+
+@pytest.fixture
+def world(aws: ClientFactory) -> FlagWorld:
+    """A fresh flag world, in-process and over the server (the test runs twice)."""
+    appconfig = aws("appconfig")
+    app = appconfig.create_application(Name=f"shop-{uuid.uuid4().hex[:8]}")
+    env = appconfig.create_environment(ApplicationId=app["Id"], Name="production")
+    profile = appconfig.create_configuration_profile(
+        ApplicationId=app["Id"],
+        Name="flags",
+        LocationUri="hosted",
+        Validators=[{"Type": "JSON_SCHEMA", "Content": json.dumps(FLAGS_SCHEMA)}],
+    )
+    return FlagWorld(appconfig, aws("appconfigdata"), app["Id"], env["Id"], profile["Id"])
+
+
+@pytest.fixture
+def time_factor() -> Iterator[Callable[[float], float]]:
+    """Set the deployment time factor for the rest of the test (restored afterwards)."""
+    previous = get_deployment_time_factor()
+    yield set_deployment_time_factor
+    set_deployment_time_factor(previous)
