@@ -19,7 +19,7 @@ locals {
   }
 
   kms_key_arn            = local.create_key ? aws_kms_key.topics[0].arn : var.kms_key_arn
-  notification_topic_arn = local.create_notification_topic ? aws_sns_topic.notifications[0].arn : var.notification_topic_arn
+  notification_topic_arn = local.create_notification_topic ? local.created_topic_arns.notifications : var.notification_topic_arn
   notification_key_arn   = local.create_notification_topic ? local.kms_key_arn : var.notification_topic_kms_key_arn
 
   subscriptions = merge(

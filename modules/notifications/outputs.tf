@@ -1,11 +1,15 @@
+# Topic ARNs are built from their names, so they are known at plan time (counts and policies
+# of callers can use them); depends_on still orders callers after the topics exist.
 output "alarm_topic_arn" {
   description = "ARN of the topic the flag alarms publish to (it triggers the rollback when the trigger is \"sns\")."
-  value       = aws_sns_topic.alarms.arn
+  value       = local.created_topic_arns.alarms
+  depends_on  = [aws_sns_topic.alarms, aws_sns_topic_policy.this]
 }
 
 output "notification_topic_arn" {
   description = "ARN of the topic that notifies people (created or given)."
   value       = local.notification_topic_arn
+  depends_on  = [aws_sns_topic.notifications, aws_sns_topic_policy.this]
 }
 
 output "kms_key_arn" {

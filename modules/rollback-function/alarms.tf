@@ -2,7 +2,7 @@
 # people, since the automation they rely on is not working.
 
 resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  count = local.function_alarms ? 1 : 0
+  count = var.create_function_alarms ? 1 : 0
 
   alarm_name          = "${var.name}-errors"
   alarm_description   = "The feature-flag rollback function ${var.name} failed: a flag may still be enabled."
@@ -15,12 +15,12 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.notification_topic_arn]
+  alarm_actions       = local.topic_notifies ? [var.notification_topic_arn] : []
   tags                = var.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
-  count = local.function_alarms ? 1 : 0
+  count = var.create_function_alarms ? 1 : 0
 
   alarm_name          = "${var.name}-dead-letters"
   alarm_description   = "Alarm events the rollback function ${var.name} could not handle are waiting in its dead-letter queue."
@@ -33,6 +33,6 @@ resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.notification_topic_arn]
+  alarm_actions       = local.topic_notifies ? [var.notification_topic_arn] : []
   tags                = var.tags
 }

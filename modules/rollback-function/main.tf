@@ -12,8 +12,9 @@ locals {
   package_hash           = local.use_s3 ? var.package_s3.source_code_hash : try(filebase64sha256(var.package_path), null)
   log_group_name         = "/aws/lambda/${var.name}"
   dead_letter_queue_name = "${var.name}-dlq"
-  topic_notifies         = var.notification_topic_arn != null
-  function_alarms        = var.create_function_alarms && local.topic_notifies
+  # Counts depend only on inputs known at plan time (trigger, create_function_alarms), never
+  # on whether an ARN that may be unknown until apply is null.
+  topic_notifies = var.notification_topic_arn != null
 
   # Exactly the configuration the function reads (see the README's "The rollback function").
   environment = merge(

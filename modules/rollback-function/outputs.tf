@@ -40,7 +40,7 @@ output "event_rule_arn" {
 
 output "function_alarm_arns" {
   description = "ARNs of the alarms on the function's errors and on the dead-letter queue depth, keyed \"errors\" and \"dead_letters\"; empty when not created."
-  value = local.function_alarms ? {
+  value = var.create_function_alarms ? {
     errors       = aws_cloudwatch_metric_alarm.function_errors[0].arn
     dead_letters = aws_cloudwatch_metric_alarm.dead_letters[0].arn
   } : {}
@@ -49,4 +49,9 @@ output "function_alarm_arns" {
 output "environment_variables" {
   description = "Environment variables given to the function."
   value       = local.environment
+}
+
+output "package_path" {
+  description = "Local path of the deployed zip; null when the package comes from S3."
+  value       = local.use_s3 ? null : var.package_path
 }

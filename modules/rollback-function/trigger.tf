@@ -1,5 +1,5 @@
 locals {
-  trigger_sns         = var.trigger == "sns" && var.alarm_topic_arn != null
+  trigger_sns         = var.trigger == "sns"
   trigger_eventbridge = var.trigger == "eventbridge"
 }
 

@@ -288,8 +288,21 @@ run "without_notification_topic_nothing_publishes" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters) == 0
-    error_message = "Without a topic to notify, the function alarms are not created."
+    condition     = length(aws_cloudwatch_metric_alarm.function_errors[0].alarm_actions) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters[0].alarm_actions) == 0
+    error_message = "Without a topic the function alarms notify nobody."
+  }
+}
+
+run "function_alarms_can_be_turned_off" {
+  command = plan
+
+  variables {
+    create_function_alarms = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters) == 0 && output.function_alarm_arns == tomap({})
+    error_message = "create_function_alarms = false must create no function alarms."
   }
 }
 

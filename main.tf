@@ -1,0 +1,80 @@
+# Composition only: every resource lives in a submodule under modules/.
+
+locals {
+  package_path = coalesce(var.package_path, "${path.module}/dist/flag-rollback.zip")
+}
+
+module "appconfig" {
+  source = "./modules/appconfig"
+
+  name                         = var.name_prefix
+  application_id               = var.appconfig_application_id
+  environment_id               = var.appconfig_environment_id
+  environment_name             = var.appconfig_environment_name
+  configuration_profile_id     = var.appconfig_configuration_profile_id
+  profile_type                 = var.appconfig_profile_type
+  deployment_strategy_id       = var.appconfig_deployment_strategy_id
+  initial_configuration        = var.appconfig_initial_configuration
+  deploy_initial_configuration = var.appconfig_deploy_initial_configuration
+  tags                         = var.tags
+}
+
+module "notifications" {
+  source = "./modules/notifications"
+
+  name_prefix                    = var.name_prefix
+  kms_key_arn                    = var.kms_key_arn
+  key_user_arns                  = [module.function.role_arn]
+  notification_topic_arn         = var.notification_topic_arn
+  notification_topic_kms_key_arn = var.notification_topic_kms_key_arn
+  email_addresses                = var.notification_emails
+  https_endpoints                = var.notification_https_endpoints
+  sqs_queue_arns                 = var.notification_sqs_queue_arns
+  tags                           = var.tags
+}
+
+module "flag_alarms" {
+  source = "./modules/flag-alarms"
+
+  flags             = var.flags
+  metric_convention = var.metric_convention
+  alarm_name_format = var.alarm_name_format
+  alarm_actions     = [module.notifications.alarm_topic_arn]
+  tags              = var.tags
+}
+
+module "function" {
+  source = "./modules/rollback-function"
+
+  name = var.name_prefix
+  tags = var.tags
+
+  appconfig_application_id           = module.appconfig.application_id
+  appconfig_environment_id           = module.appconfig.environment_id
+  appconfig_configuration_profile_id = module.appconfig.configuration_profile_id
+  appconfig_deployment_strategy_id   = module.appconfig.deployment_strategy_id
+
+  alarm_names        = values(module.flag_alarms.alarm_names)
+  alarm_name_pattern = module.flag_alarms.alarm_name_pattern
+  trigger            = var.trigger
+  alarm_topic_arn    = module.notifications.alarm_topic_arn
+
+  notification_topic_arn        = module.notifications.notification_topic_arn
+  kms_key_arns                  = distinct(compact([module.notifications.kms_key_arn, module.notifications.notification_topic_kms_key_arn]))
+  dead_letter_queue_kms_key_arn = module.notifications.kms_key_arn
+
+  dry_run           = var.dry_run
+  metrics_namespace = var.metrics_namespace
+
+  package_path                   = local.package_path
+  package_s3                     = var.package_s3
+  runtime                        = var.lambda_runtime
+  architecture                   = var.lambda_architecture
+  memory_size                    = var.lambda_memory_size
+  timeout                        = var.lambda_timeout
+  reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
+  maximum_retry_attempts         = var.lambda_maximum_retry_attempts
+  log_retention_in_days          = var.lambda_log_retention_in_days
+  log_level                      = var.lambda_log_level
+  create_function_alarms         = var.create_function_alarms
+}

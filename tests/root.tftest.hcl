@@ -1,0 +1,274 @@
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  name_prefix  = "checkout"
+  package_path = "modules/rollback-function/tests/fixtures/package.zip"
+  flags = {
+    new_checkout = {}
+    dark-mode    = { threshold = 10 }
+  }
+  notification_emails = ["oncall@example.com"]
+  tags                = { Team = "payments" }
+}
+
+run "function_gets_the_ids_and_pattern_of_this_stack" {
+  assert {
+    condition = tomap(module.function.environment_variables) == tomap({
+      APPCONFIG_APPLICATION_ID           = "app1234"
+      APPCONFIG_ENVIRONMENT_ID           = "env1234"
+      APPCONFIG_CONFIGURATION_PROFILE_ID = "prf1234"
+      APPCONFIG_DEPLOYMENT_STRATEGY_ID   = "str1234"
+      NOTIFICATION_TOPIC_ARN             = output.notification_topic_arn
+      ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
+      DRY_RUN                            = "false"
+      METRICS_NAMESPACE                  = "FeatureFlags"
+    })
+    error_message = "The function must get the created AppConfig IDs, the notification topic and the alarms' name pattern."
+  }
+
+  assert {
+    condition     = tomap(output.alarm_names) == tomap({ new_checkout = "FeatureFlag-new_checkout-ErrorRate", dark-mode = "FeatureFlag-dark-mode-ErrorRate" })
+    error_message = "One alarm per flag, named by the default format."
+  }
+
+  assert {
+    condition     = output.event_rule_arn == null && output.appconfig_hosted_configuration_version_number == null
+    error_message = "Optional resources that were not created must output null."
+  }
+}
+
+run "alarm_name_format_and_function_pattern_agree" {
+  command = plan
+
+  variables {
+    alarm_name_format = "shop.%s.error-rate"
+  }
+
+  assert {
+    condition     = module.function.environment_variables["ALARM_NAME_PATTERN"] == "^shop\\.(?P<flag>.+)\\.error-rate$"
+    error_message = "ALARM_NAME_PATTERN must be derived from alarm_name_format."
+  }
+
+  assert {
+    condition     = alltrue([for flag, name in output.alarm_names : regex(replace(output.alarm_name_pattern, "?P<flag>", ""), name)[0] == flag])
+    error_message = "The pattern must extract each flag from its alarm name."
+  }
+}
+
+run "existing_appconfig_is_used_as_given" {
+  command = plan
+
+  variables {
+    appconfig_application_id           = "abc1234"
+    appconfig_environment_id           = "def5678"
+    appconfig_configuration_profile_id = "ghi9012"
+    appconfig_deployment_strategy_id   = "AppConfig.AllAtOnce"
+  }
+
+  assert {
+    condition = [for name in ["APPCONFIG_APPLICATION_ID", "APPCONFIG_ENVIRONMENT_ID", "APPCONFIG_CONFIGURATION_PROFILE_ID", "APPCONFIG_DEPLOYMENT_STRATEGY_ID"] :
+    module.function.environment_variables[name]] == ["abc1234", "def5678", "ghi9012", "AppConfig.AllAtOnce"]
+    error_message = "Given AppConfig IDs must reach the function unchanged."
+  }
+}
+
+run "sns_trigger_is_the_default" {
+  assert {
+    condition     = output.event_rule_arn == null && output.alarm_topic_arn != output.function_arn
+    error_message = "By default alarms invoke the function through the alarm topic, with no EventBridge rule."
+  }
+}
+
+run "eventbridge_trigger_creates_the_rule" {
+  variables {
+    trigger = "eventbridge"
+  }
+
+  assert {
+    condition     = output.event_rule_arn != null
+    error_message = "trigger = eventbridge must create the rule."
+  }
+}
+
+run "existing_notification_topic_is_notified" {
+  command = plan
+
+  variables {
+    notification_topic_arn = "arn:aws:sns:us-east-1:123456789012:oncall"
+  }
+
+  assert {
+    condition     = output.notification_topic_arn == "arn:aws:sns:us-east-1:123456789012:oncall" && module.function.environment_variables["NOTIFICATION_TOPIC_ARN"] == "arn:aws:sns:us-east-1:123456789012:oncall"
+    error_message = "The function must notify the given topic."
+  }
+}
+
+run "one_key_encrypts_topics_and_dead_letter_queue" {
+  assert {
+    condition     = output.kms_key_arn == "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "A customer-managed key must be created by default."
+  }
+
+  assert {
+    condition     = length(output.function_alarm_arns) == 2
+    error_message = "The function's error and dead-letter alarms must exist by default."
+  }
+}
+
+run "dry_run_reaches_the_function" {
+  command = plan
+
+  variables {
+    dry_run = true
+  }
+
+  assert {
+    condition     = module.function.environment_variables["DRY_RUN"] == "true"
+    error_message = "dry_run must reach the function as DRY_RUN=true."
+  }
+}
+
+run "rejects_no_flags" {
+  command = plan
+
+  variables {
+    flags = {}
+  }
+
+  expect_failures = [var.flags]
+}
+
+run "rejects_flag_name_appconfig_refuses" {
+  command = plan
+
+  variables {
+    flags = { NewCheckout = {} }
+  }
+
+  expect_failures = [var.flags]
+}
+
+run "rejects_unknown_trigger" {
+  command = plan
+
+  variables {
+    trigger = "lambda"
+  }
+
+  expect_failures = [var.trigger]
+}
+
+run "rejects_invalid_name_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "checkout flags"
+  }
+
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_malformed_appconfig_ids" {
+  command = plan
+
+  variables {
+    appconfig_application_id = "My App"
+    appconfig_environment_id = "production"
+  }
+
+  expect_failures = [var.appconfig_application_id, var.appconfig_environment_id]
+}
+
+run "rejects_unknown_profile_type" {
+  command = plan
+
+  variables {
+    appconfig_profile_type = "YAML"
+  }
+
+  expect_failures = [var.appconfig_profile_type]
+}
+
+run "rejects_malformed_arns" {
+  command = plan
+
+  variables {
+    notification_topic_arn      = "oncall"
+    kms_key_arn                 = "alias/flags"
+    notification_sqs_queue_arns = ["audit"]
+  }
+
+  expect_failures = [var.notification_topic_arn, var.kms_key_arn, var.notification_sqs_queue_arns]
+}
+
+run "rejects_malformed_subscriptions" {
+  command = plan
+
+  variables {
+    notification_emails          = ["oncall"]
+    notification_https_endpoints = ["http://hooks.example.com"]
+  }
+
+  expect_failures = [var.notification_emails, var.notification_https_endpoints]
+}
+
+run "rejects_lambda_settings_lambda_refuses" {
+  command = plan
+
+  variables {
+    lambda_runtime                = "python3.8"
+    lambda_memory_size            = 100
+    lambda_timeout                = 1000
+    lambda_maximum_retry_attempts = 5
+    lambda_log_retention_in_days  = 10
+    lambda_log_level              = "VERBOSE"
+  }
+
+  expect_failures = [var.lambda_runtime, var.lambda_memory_size, var.lambda_timeout, var.lambda_maximum_retry_attempts, var.lambda_log_retention_in_days, var.lambda_log_level]
+}
+
+run "rejects_alarm_format_without_placeholder" {
+  command = plan
+
+  variables {
+    alarm_name_format = "FeatureFlag-ErrorRate"
+  }
+
+  expect_failures = [var.alarm_name_format]
+}
+
+run "rejects_initial_configuration_that_is_not_json" {
+  command = plan
+
+  variables {
+    appconfig_initial_configuration = "{enabled"
+  }
+
+  expect_failures = [var.appconfig_initial_configuration]
+}
+
+run "rejects_package_that_is_not_a_zip" {
+  command = plan
+
+  variables {
+    package_path = "dist/flag-rollback.tar.gz"
+    package_s3   = { bucket = "artifacts", key = "flag-rollback.tar" }
+  }
+
+  expect_failures = [var.package_path, var.package_s3]
+}
+
+run "default_package_is_the_zip_make_build_writes" {
+  command = plan
+
+  variables {
+    package_path = null
+  }
+
+  assert {
+    condition     = module.function.package_path == "./dist/flag-rollback.zip"
+    error_message = "Without package_path the function must deploy dist/flag-rollback.zip of this module (run `make build` first)."
+  }
+}
