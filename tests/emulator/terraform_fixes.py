@@ -6,15 +6,20 @@ Each fix makes moto return what a client stored, as AWS does; without them a sec
 - Lambda: CreateFunction / UpdateFunctionConfiguration keep DeadLetterConfig, LoggingConfig
   (default `{"LogFormat": "Text", "LogGroup": "/aws/lambda/<name>"}`) and TracingConfig,
   and GetFunction / GetFunctionConfiguration return them.
+- SQS: RedrivePolicy comes back as compact JSON, as stored (moto re-serialises it with
+  spaces: the provider shows a perpetual diff); a queue encrypted with a KMS key reports
+  `SqsManagedSseEnabled` false.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
+from moto.sqs.models import Queue
 
 _install_lock = threading.Lock()
 _installed = False
@@ -81,6 +86,24 @@ def _install_lambda() -> None:
     LambdaFunction.update_configuration = _update_configuration  # type: ignore[method-assign]
 
 
+# ------------------------------------------------------------------ SQS
+
+_original_queue_attributes: property = Queue.attributes  # type: ignore[assignment]
+
+
+def _queue_attributes(self: Queue) -> dict[str, Any]:
+    attributes: dict[str, Any] = _original_queue_attributes.fget(self)  # type: ignore[misc]
+    if self.redrive_policy:
+        attributes["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+    if getattr(self, "kms_master_key_id", None):
+        attributes["SqsManagedSseEnabled"] = "false"
+    return attributes
+
+
+def _install_sqs() -> None:
+    Queue.attributes = property(_queue_attributes)  # type: ignore[assignment,method-assign]
+
+
 def install() -> None:
     """Apply every fix (idempotent)."""
     global _installed  # noqa: PLW0603 - once per process
@@ -88,4 +111,5 @@ def install() -> None:
         if _installed:
             return
         _install_lambda()
+        _install_sqs()
         _installed = True
