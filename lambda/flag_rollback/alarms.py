@@ -46,8 +46,11 @@ def flag_alarms(settings: Settings, *, only_alarm: bool) -> list[AlarmState]:
         for alarm in [*page.get("MetricAlarms", []), *page.get("CompositeAlarms", [])]:
             name = str(alarm.get("AlarmName", ""))
             flag = alarm_flag(settings.alarm_pattern, name)
-            if flag is not None:
-                found.append(AlarmState(name, str(alarm.get("StateValue", "")), flag))
+            state = str(alarm.get("StateValue", ""))
+            # The filter is checked here too: AWS combines AlarmNamePrefix and StateValue,
+            # moto 5.2 applies only the first of them.
+            if flag is not None and (state == "ALARM" or not only_alarm):
+                found.append(AlarmState(name, state, flag))
         token = page.get("NextToken")
         if not token:
             break

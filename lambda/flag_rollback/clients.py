@@ -33,14 +33,22 @@ CLIENT_CONFIG = Config(
 )
 
 _clients: dict[str, object] = {}
+_session: list[boto3.session.Session] = []
 _lock = threading.Lock()
 
 
 def _cached(service: str, create: Callable[[boto3.session.Session], object]) -> object:
+    """The service's client, created on first use under a lock.
+
+    One boto3 Session per process serves every client (it loads the endpoint and service
+    models once; boto3's default session is not safe to share across threads, so the
+    clients are created under the lock and used freely after, as botocore allows).
+    """
     with _lock:
         if service not in _clients:
-            # A session per client: boto3's default session is not safe to share across threads.
-            _clients[service] = create(boto3.session.Session())
+            if not _session:
+                _session.append(boto3.session.Session())
+            _clients[service] = create(_session[0])
         return _clients[service]
 
 
@@ -65,7 +73,11 @@ def sns() -> SNSClient:
 
 
 def reset_clients() -> None:
-    """Forget every cached client (and cached lookups that belong to the same AWS)."""
+    """Forget every cached client, so the next call builds new ones from the environment.
+
+    The session (loaded models) stays: it holds no AWS state, and tests that reset
+    clients between cases would otherwise reload the endpoint data every time.
+    """
     with _lock:
         _clients.clear()
 
