@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import base64
 import json
+import logging
 import math
 import threading
 import time
@@ -55,6 +56,7 @@ _retry_time_factor = 0.001
 _slots = threading.BoundedSemaphore(MAX_PARALLEL_INVOCATIONS)
 _server: Any = None
 _installed = False
+_log = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------ settings and server
@@ -133,6 +135,9 @@ def _background(task: Callable[[], None], name: str) -> None:
     def run() -> None:
         try:
             task()
+        except Exception:
+            # AWS drops what it cannot deliver (a deleted queue, a reset emulator): log it.
+            _log.exception("asynchronous Lambda work %s failed", name)
         finally:
             _end()
 
