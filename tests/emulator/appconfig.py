@@ -40,9 +40,11 @@ from tests.emulator.appconfig_models import (
     ServedContent,
     check_strategy_values,
     check_validators,
+    now,
     paginate,
     validate_content,
 )
+from tests.emulator.appconfig_monitors import first_alarm
 from tests.emulator.config import get_deployment_time_factor
 
 APPCONFIG_URL_BASE = r"https?://appconfig\.(.+)\.amazonaws\.com"
@@ -297,8 +299,29 @@ class EmulatedAppConfigBackend(AppConfigBackend):
         for deployment in self.deployments.pop((app_id, env_id), []):
             self.tagger.delete_all_tags_for_resource(self._arn(deployment.arn_suffix))
 
+    def _history(self, app_id: str, env_id: str) -> list[Deployment]:
+        """The environment's deployments, oldest first, after applying its monitors."""
+        with self.lock:
+            history = self.deployments.setdefault((app_id, env_id), [])
+            if history and history[-1].stopped_state is None:
+                self._apply_monitors(self.environments[app_id][env_id], history[-1])
+            return history
+
+    @staticmethod
+    def _apply_monitors(env: Environment, latest: Deployment) -> None:
+        """Roll back like AppConfig when a monitor alarm fired while it deployed or baked."""
+        fired = first_alarm(env.monitors, latest.started_at, min(now(), latest.completes_at))
+        if fired is not None:
+            alarm_arn, at = fired
+            latest.stop(
+                "ROLLED_BACK",
+                at=at,
+                by="CLOUDWATCH_ALARM",
+                reason=f"Rollback initiated by CloudWatch alarm {alarm_arn}",
+            )
+
     def environment_state(self, app_id: str, env_id: str) -> str:
-        history = self.deployments.get((app_id, env_id), [])
+        history = self._history(app_id, env_id)
         if not history:
             return "READY_FOR_DEPLOYMENT"
         state = history[-1].state()
@@ -430,7 +453,7 @@ class EmulatedAppConfigBackend(AppConfigBackend):
             profile = self.get_configuration_profile(app_id, profile_id)
             served = self._resolve_version(profile, version)
             validate_content(profile.validators, served.content)
-            history = self.deployments.setdefault((app_id, env_id), [])
+            history = self._history(app_id, env_id)
             if history and history[-1].state() in IN_PROGRESS:
                 raise ConflictException(
                     f"Deployment number {history[-1].number} is already in progress in "
@@ -454,14 +477,14 @@ class EmulatedAppConfigBackend(AppConfigBackend):
 
     def get_deployment(self, app_id: str, env_id: str, number: int) -> Deployment:
         self.get_environment(app_id, env_id)
-        history = self.deployments.get((app_id, env_id), [])
+        history = self._history(app_id, env_id)
         if not 1 <= number <= len(history):
             raise ResourceNotFoundException(f"Deployment {number} not found", "Deployment")
         return history[number - 1]
 
     def list_deployments(self, app_id: str, env_id: str) -> list[Deployment]:
         self.get_environment(app_id, env_id)
-        return list(reversed(self.deployments.get((app_id, env_id), [])))
+        return list(reversed(self._history(app_id, env_id)))
 
     def stop_deployment(
         self, app_id: str, env_id: str, number: int, allow_revert: bool
@@ -472,7 +495,7 @@ class EmulatedAppConfigBackend(AppConfigBackend):
             if state in IN_PROGRESS:
                 deployment.stop("ROLLED_BACK")
                 return deployment
-            is_latest = number == len(self.deployments[(app_id, env_id)])
+            is_latest = number == len(self._history(app_id, env_id))
             if state == "COMPLETE" and allow_revert and is_latest:
                 deployment.stop("REVERTED")
                 return deployment
@@ -485,7 +508,7 @@ class EmulatedAppConfigBackend(AppConfigBackend):
 
     def served_content(self, app_id: str, env_id: str, profile_id: str) -> ServedContent | None:
         """What clients of this environment receive for the profile right now."""
-        for deployment in reversed(self.deployments.get((app_id, env_id), [])):
+        for deployment in reversed(self._history(app_id, env_id)):
             if deployment.profile_id == profile_id and deployment.state() not in (
                 "ROLLED_BACK",
                 "REVERTED",

@@ -324,6 +324,8 @@ class Deployment:
     started_at: datetime = field(default_factory=now)
     stopped_at: datetime | None = None
     stopped_state: str | None = None
+    stopped_by: str = "USER"
+    stop_reason: str = ""
 
     @property
     def arn_suffix(self) -> str:
@@ -358,9 +360,14 @@ class Deployment:
         elapsed = (moment - self.started_at) / timedelta(minutes=1) / self.time_factor
         return percentage_at(self.strategy, elapsed)
 
-    def stop(self, state: str) -> None:
-        self.stopped_at = now()
+    def stop(
+        self, state: str, *, at: datetime | None = None, by: str = "USER", reason: str = ""
+    ) -> None:
+        """End the deployment as ROLLED_BACK or REVERTED (by the user or an alarm)."""
+        self.stopped_at = at or now()
         self.stopped_state = state
+        self.stopped_by = by
+        self.stop_reason = reason or "Rollback initiated by user"
 
     def events(self, at: datetime | None = None) -> list[dict[str, Any]]:
         """The EventLog, newest first, as GetDeployment returns it."""
@@ -393,7 +400,7 @@ class Deployment:
             )
         if self.stopped_state == "ROLLED_BACK" and self.stopped_at is not None:
             log.append(
-                _event("ROLLBACK_STARTED", "USER", "Rollback initiated by user", self.stopped_at)
+                _event("ROLLBACK_STARTED", self.stopped_by, self.stop_reason, self.stopped_at)
             )
             log.append(
                 _event("ROLLBACK_COMPLETED", "APPCONFIG", "Rollback completed", self.stopped_at)

@@ -288,3 +288,63 @@ def test_percentage_follows_the_user_guide_growth_formulas(
     strategy: str, minutes: float, expected: float
 ) -> None:
     assert percentage_at(PREDEFINED_STRATEGIES[strategy], minutes) == expected
+
+
+def _monitored(world: FlagWorld, aws: ClientFactory) -> Callable[[str], None]:
+    """Give the environment a monitor alarm; return a function that sets the alarm's state."""
+    cloudwatch = aws("cloudwatch")
+    name = f"FeatureFlag-checkout-ErrorRate-{world.env_id}"
+    cloudwatch.put_metric_alarm(
+        AlarmName=name,
+        Namespace="FeatureFlags",
+        MetricName="Errors",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    arn = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmArn"]
+    world.appconfig.update_environment(
+        ApplicationId=world.app_id, EnvironmentId=world.env_id, Monitors=[{"AlarmArn": arn}]
+    )
+    return lambda state: cloudwatch.set_alarm_state(
+        AlarmName=name, StateValue=state, StateReason="test"
+    )
+
+
+def test_monitor_alarm_during_bake_rolls_the_deployment_back(
+    world: FlagWorld, aws: ClientFactory, time_factor: Callable[[float], float]
+) -> None:
+    set_alarm = _monitored(world, aws)
+    world.deploy(world.put(ON))
+    time_factor(1.0)
+    world.deploy(world.put(OFF))
+    assert world.deployment(2)["State"] == "BAKING"
+    set_alarm("ALARM")
+    set_alarm("OK")  # back to OK before anyone looks: the history still shows the alarm
+    deployment = world.deployment(2)
+    assert deployment["State"] == "ROLLED_BACK"
+    (rollback,) = [e for e in deployment["EventLog"] if e["EventType"] == "ROLLBACK_STARTED"]
+    assert rollback["TriggeredBy"] == "CLOUDWATCH_ALARM"
+    assert world.environment_state() == "ROLLED_BACK"
+    assert json.loads(world.served()) == ON
+
+
+def test_alarm_before_the_deployment_does_not_roll_it_back(
+    world: FlagWorld, aws: ClientFactory, time_factor: Callable[[float], float]
+) -> None:
+    set_alarm = _monitored(world, aws)
+    set_alarm("ALARM")
+    set_alarm("OK")
+    time_factor(1.0)
+    world.deploy(world.put(ON))
+    assert world.deployment(1)["State"] == "BAKING"
+
+
+def test_alarm_after_completion_changes_nothing(world: FlagWorld, aws: ClientFactory) -> None:
+    set_alarm = _monitored(world, aws)
+    world.deploy(world.put(ON))
+    set_alarm("ALARM")
+    assert world.deployment(1)["State"] == "COMPLETE"
+    assert world.environment_state() == "READY_FOR_DEPLOYMENT"
