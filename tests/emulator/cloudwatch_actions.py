@@ -68,6 +68,11 @@ def _sns_dimensions(dimensions: list[Any]) -> list[dict[str, Any]]:
     return [{"value": dimension.value, "name": dimension.name} for dimension in dimensions]
 
 
+def _returns_data(query: MetricDataQuery) -> bool:
+    """ReturnData as stored by moto (a bool, a "true"/"false" string, or None = true)."""
+    return str(query.return_data).lower() != "false"
+
+
 def _sns_metric(query: MetricDataQuery) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     if query.expression:
@@ -90,7 +95,7 @@ def _sns_metric(query: MetricDataQuery) -> dict[str, Any]:
             entry["MetricStat"]["Unit"] = stat.unit
     if query.period:
         entry["Period"] = int(query.period)
-    entry["ReturnData"] = query.return_data is not False and query.return_data != "false"
+    entry["ReturnData"] = _returns_data(query)
     return entry
 
 
@@ -188,7 +193,7 @@ def _event_metric(query: MetricDataQuery) -> dict[str, Any]:
         }
         if stat.unit:
             entry["metricStat"]["unit"] = stat.unit
-    entry["returnData"] = query.return_data is not False and query.return_data != "false"
+    entry["returnData"] = _returns_data(query)
     return entry
 
 
@@ -302,7 +307,7 @@ def _run_actions(alarm: Alarm, old_state: str, detail: dict[str, Any]) -> None:
 def on_state_change(alarm: Alarm, previous: tuple[str, str, str | None, datetime]) -> None:
     """Act on a state change that moto has just recorded on `alarm`."""
     detail = event_detail(alarm, previous)
-    if alarm.actions_enabled and alarm.actions_enabled != "false":
+    if str(alarm.actions_enabled).lower() != "false":
         _run_actions(alarm, previous[0], detail)
     _put_event(alarm, detail)
 

@@ -29,6 +29,7 @@ import base64
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -538,7 +539,7 @@ def _rule_send_to_targets(self: Rule, original_event: Any, transform_input: bool
     _original_send_to_targets(others, original_event, transform_input)
 
 
-def _copy_rule(rule: Rule, targets: Iterable[Mapping[str, Any]]) -> Rule:
+def _copy_rule(rule: Rule, targets: Iterable[dict[str, Any]]) -> Rule:
     import copy  # noqa: PLC0415
 
     clone = copy.copy(rule)
@@ -546,27 +547,49 @@ def _copy_rule(rule: Rule, targets: Iterable[Mapping[str, Any]]) -> Rule:
     return clone
 
 
+def _json_path_value(path: str, document: Mapping[str, Any]) -> Any:
+    from jsonpath_ng import ext  # noqa: PLC0415 - a moto dependency
+
+    matches = ext.parse(path).find(document)  # type: ignore[attr-defined]
+    return matches[0].value if matches else None
+
+
+_PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.\-]+)>")
+
+
+def render_input_template(template: str, values: Mapping[str, Any]) -> str:
+    """EventBridge's InputTemplate: a placeholder inside a JSON string takes the raw text,
+    anywhere else the JSON value (strings quoted, a missing path is null)."""
+
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(1) not in values:
+            return match.group(0)
+        value = values[match.group(1)]
+        preceding = template[: match.start()].replace('\\"', "")
+        if preceding.count('"') % 2 == 1:
+            return "" if value is None else value if isinstance(value, str) else json.dumps(value)
+        return json.dumps(value)
+
+    return _PLACEHOLDER.sub(substitute, template)
+
+
 def _target_input(target: Mapping[str, Any], event: Mapping[str, Any]) -> bytes:
     """A target's Input / InputPath / InputTransformer applied as EventBridge does."""
-    from moto.events.utils import EventTemplateParser  # noqa: PLC0415
-
     if "Input" in target:
         return str(target["Input"]).encode()
     delivered = eventbridge_event(event)
     if target.get("InputPath"):
-        from jsonpath_ng.ext import parse  # noqa: PLC0415 - a moto dependency
-
-        matches = parse(target["InputPath"]).find(delivered)
-        return json.dumps(matches[0].value if matches else None).encode()
+        return json.dumps(_json_path_value(target["InputPath"], delivered)).encode()
     transformer = target.get("InputTransformer")
-    if transformer:
-        rendered = EventTemplateParser.parse(
-            input_template=transformer.get("InputTemplate"),
-            input_paths_map=transformer.get("InputPathsMap", {}),
-            event=delivered,
-        )
-        return json.dumps(rendered).encode() if not isinstance(rendered, str) else rendered.encode()
-    return json.dumps(delivered).encode()
+    if not transformer:
+        return json.dumps(delivered).encode()
+    values = {
+        name: _json_path_value(path, delivered)
+        for name, path in (transformer.get("InputPathsMap") or {}).items()
+    }
+    values["aws.events.event"] = delivered
+    values["aws.events.event.json"] = delivered
+    return render_input_template(str(transformer.get("InputTemplate", "")), values).encode()
 
 
 def _requested_timeout(environ: dict[str, Any]) -> float:
@@ -589,7 +612,7 @@ def _requested_timeout(environ: dict[str, Any]) -> float:
 
 def _wait_idle_response(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
     """`POST /_emulator/wait-idle` with optional JSON `{"timeout": seconds}` (default 30)."""
-    status, answer = "200 OK", {"idle": True}
+    status, answer = "200 OK", dict[str, Any]({"idle": True})
     try:
         timeout = _requested_timeout(environ)
     except ValueError as error:
@@ -622,8 +645,8 @@ def install() -> None:
     global _installed  # noqa: PLW0603
     if _installed:
         return
-    LambdaBackend.invoke = _backend_invoke  # type: ignore[method-assign,assignment]
-    LambdaSimpleBackend.invoke = _backend_invoke  # type: ignore[method-assign,assignment]
+    LambdaBackend.invoke = _backend_invoke  # type: ignore[method-assign]
+    LambdaSimpleBackend.invoke = _backend_invoke  # type: ignore[method-assign]
     LambdaFunction.invoke = _function_invoke  # type: ignore[method-assign]
     Subscription.publish = _subscription_publish  # type: ignore[method-assign]
     Rule.send_to_targets = _rule_send_to_targets  # type: ignore[method-assign]

@@ -45,6 +45,14 @@ def _merged_logging_config(fn: LambdaFunction, update: dict[str, Any]) -> dict[s
     return merged
 
 
+def _set_dead_letter_config(fn: LambdaFunction, value: dict[str, Any] | None) -> None:
+    fn.dead_letter_config = dict(value or {})  # type: ignore[attr-defined]
+
+
+def _set_logging_config(fn: LambdaFunction, value: dict[str, Any] | None) -> None:
+    fn.logging_config = _merged_logging_config(fn, dict(value or {}))  # type: ignore[attr-defined]
+
+
 _original_function_init: Callable[..., None] = LambdaFunction.__init__
 _original_get_configuration: Callable[..., dict[str, Any]] = LambdaFunction.get_configuration
 _original_update_configuration: Callable[..., dict[str, Any]] = LambdaFunction.update_configuration
@@ -54,25 +62,27 @@ def _function_init(
     self: LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any
 ) -> None:
     _original_function_init(self, account_id, spec, *args, **kwargs)
-    self.dead_letter_config = dict(spec.get("DeadLetterConfig") or {})
-    self.logging_config = _merged_logging_config(self, dict(spec.get("LoggingConfig") or {}))
+    _set_dead_letter_config(self, spec.get("DeadLetterConfig"))
+    _set_logging_config(self, spec.get("LoggingConfig"))
 
 
 def _get_configuration(self: LambdaFunction, on_create: bool = False) -> dict[str, Any]:
     config = _original_get_configuration(self, on_create)
-    if getattr(self, "dead_letter_config", None) and self.dead_letter_config.get("TargetArn"):
-        config["DeadLetterConfig"] = dict(self.dead_letter_config)
+    dead_letter_config = getattr(self, "dead_letter_config", None) or {}
+    if dead_letter_config.get("TargetArn"):
+        config["DeadLetterConfig"] = dict(dead_letter_config)
     config["LoggingConfig"] = dict(
         getattr(self, "logging_config", None) or _default_logging_config(self)
     )
     return config
 
 
-def _update_configuration(self: LambdaFunction, updates: dict[str, Any]) -> dict[str, Any]:
+def _update_configuration(self: LambdaFunction, config_updates: dict[str, Any]) -> dict[str, Any]:
+    updates = config_updates
     if "DeadLetterConfig" in updates:
-        self.dead_letter_config = dict(updates["DeadLetterConfig"] or {})
+        _set_dead_letter_config(self, updates["DeadLetterConfig"])
     if "LoggingConfig" in updates:
-        self.logging_config = _merged_logging_config(self, dict(updates["LoggingConfig"] or {}))
+        _set_logging_config(self, updates["LoggingConfig"])
     if "TracingConfig" in updates:
         self.tracing_config = dict(updates["TracingConfig"] or {"Mode": "PassThrough"})
     if "KMSKeyArn" in updates:

@@ -359,3 +359,23 @@ def test_alarm_to_sns_to_lambda_runs_the_function(aws: ClientFactory) -> None:
     [record] = event["Records"]
     assert record["Sns"]["Subject"] == f'ALARM: "{name}" in US East (N. Virginia)'
     assert json.loads(record["Sns"]["Message"])["AlarmName"] == name
+
+
+def test_lambda_alarm_action_receives_cloudwatchs_lambda_event(
+    in_process_clients: ClientFactory,
+) -> None:
+    aws = in_process_clients
+    url, _ = make_queue(aws, "lambda-action")
+    fn = make_function(aws, RECORDING_SOURCE, Environment={"Variables": {"RECORD_QUEUE_URL": url}})
+    put_simple_alarm(aws, "FeatureFlag-direct", fn["FunctionArn"], OKActions=[])
+    aws("cloudwatch").set_alarm_state(
+        AlarmName="FeatureFlag-direct", StateValue="ALARM", StateReason="direct"
+    )
+    assert lambda_exec.wait_idle(30)
+    [event] = drain(aws, url)
+    assert event["source"] == "aws.cloudwatch"
+    assert event["alarmArn"].endswith(":alarm:FeatureFlag-direct")
+    assert event["accountId"] == ACCOUNT
+    assert event["alarmData"]["alarmName"] == "FeatureFlag-direct"
+    assert event["alarmData"]["state"]["value"] == "ALARM"
+    assert event["alarmData"]["previousState"]["value"] == "INSUFFICIENT_DATA"

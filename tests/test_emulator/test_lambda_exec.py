@@ -19,7 +19,6 @@ from tests.test_emulator.conftest import REGION, ClientFactory
 # One handler module serves every test: the event says what to do.
 HANDLER_SOURCE = """
 import json, os, time
-import boto3
 
 def handler(event, context):
     print("event", json.dumps(event, sort_keys=True))
@@ -29,6 +28,7 @@ def handler(event, context):
     if action == "sleep":
         time.sleep(event["seconds"])
     if action == "record":
+        import boto3
         boto3.client("sqs").send_message(QueueUrl=os.environ["RECORD_QUEUE_URL"],
                                          MessageBody=json.dumps(event))
     return {"echo": event, "colour": os.environ.get("COLOUR"),
@@ -321,6 +321,37 @@ def test_eventbridge_rule_invokes_the_function_with_the_event(aws: ClientFactory
     assert event["detail"] == {"flag": "x"}
     assert event["account"] == "123456789012"
     assert event["time"].endswith("Z")
+
+
+def test_eventbridge_target_input_transformer_and_input_path(
+    in_process_clients: ClientFactory,
+) -> None:
+    aws = in_process_clients
+    url, _ = make_queue(aws, "eb-shaped")
+    fn = make_function(aws, RECORDING_SOURCE, Environment={"Variables": {"RECORD_QUEUE_URL": url}})
+    events = aws("events")
+    events.put_rule(Name="shaped", EventPattern=json.dumps({"source": ["my.app"]}))
+    events.put_targets(
+        Rule="shaped",
+        Targets=[
+            {"Id": "path", "Arn": fn["FunctionArn"], "InputPath": "$.detail"},
+            {
+                "Id": "template",
+                "Arn": fn["FunctionArn"],
+                "InputTransformer": {
+                    "InputPathsMap": {"flag": "$.detail.flag"},
+                    "InputTemplate": '{"action": "rollback", "flag": <flag>}',
+                },
+            },
+            {"Id": "constant", "Arn": fn["FunctionArn"], "Input": '{"action": "status"}'},
+        ],
+    )
+    events.put_events(Entries=[{"Source": "my.app", "DetailType": "X", "Detail": '{"flag": "f"}'}])
+    wait_idle()
+    received = sorted((json.loads(m["Body"]) for m in receive_all(aws, url)), key=json.dumps)
+    assert received == sorted(
+        [{"flag": "f"}, {"action": "rollback", "flag": "f"}, {"action": "status"}], key=json.dumps
+    )
 
 
 # ------------------------------------------------------------------ over HTTP

@@ -6,6 +6,7 @@ provider takes about 26 s per SQS queue, so the whole cycle runs once, in one te
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,12 +20,12 @@ import boto3
 import pytest
 
 from tests.emulator import EmulatorServer
+from tests.test_emulator.conftest import ClientFactory
+from tests.test_emulator.test_lambda_exec import package
 from tests.tfenv import configure_terraform, terraform_binary
 
 CONFIG = Path(__file__).resolve().parent / "terraform" / "compat"
 REGION = "us-east-1"
-
-pytestmark = pytest.mark.terraform
 
 
 class Terraform:
@@ -148,6 +149,7 @@ def leftovers(endpoint: str, prefix: str) -> dict[str, list[Any]]:
     return {kind: names for kind, names in found.items() if names}
 
 
+@pytest.mark.terraform
 def test_provider_applies_replans_clean_updates_and_destroys(
     workdir: Path, emulator: EmulatorServer
 ) -> None:
@@ -176,3 +178,54 @@ def test_provider_applies_replans_clean_updates_and_destroys(
 
     terraform.run("destroy", "-auto-approve")
     assert leftovers(emulator.endpoint, prefix) == {}
+
+
+# ------------------------------------------------------------------ the fixes, in-process
+
+
+def test_lambda_keeps_dead_letter_logging_and_tracing_config(
+    in_process_clients: ClientFactory,
+) -> None:
+    aws = in_process_clients
+    role = aws("iam").create_role(RoleName="fixes", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    client = aws("lambda")
+    created = client.create_function(
+        FunctionName="fixes",
+        Runtime="python3.12",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": package("def handler(e, c):\n    return 1\n")},
+        DeadLetterConfig={"TargetArn": "arn:aws:sqs:us-east-1:123456789012:dlq"},
+    )
+    assert created["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/aws/lambda/fixes"}
+    client.update_function_configuration(
+        FunctionName="fixes",
+        LoggingConfig={"LogFormat": "JSON", "LogGroup": "/custom/group"},
+        TracingConfig={"Mode": "Active"},
+    )
+    read = client.get_function(FunctionName="fixes")["Configuration"]
+    assert read["DeadLetterConfig"] == {"TargetArn": "arn:aws:sqs:us-east-1:123456789012:dlq"}
+    assert read["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "LogGroup": "/custom/group",
+        "ApplicationLogLevel": "INFO",
+        "SystemLogLevel": "INFO",
+    }
+    assert read["TracingConfig"] == {"Mode": "Active"}
+    client.update_function_configuration(FunctionName="fixes", DeadLetterConfig={})
+    assert "DeadLetterConfig" not in client.get_function_configuration(FunctionName="fixes")
+
+
+def test_sqs_returns_the_redrive_policy_as_stored(in_process_clients: ClientFactory) -> None:
+    sqs = in_process_clients("sqs")
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]
+    policy = json.dumps(
+        {"deadLetterTargetArn": dlq_arn["QueueArn"], "maxReceiveCount": 3}, separators=(",", ":")
+    )
+    url = sqs.create_queue(
+        QueueName="work", Attributes={"RedrivePolicy": policy, "KmsMasterKeyId": "alias/k"}
+    )["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["RedrivePolicy"] == policy
+    assert attributes["SqsManagedSseEnabled"] == "false"
