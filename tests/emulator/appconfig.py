@@ -29,6 +29,7 @@ from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from typing_extensions import override
 
 from tests.emulator.appconfig_models import (
+    FEATURE_FLAGS,
     IN_PROGRESS,
     PREDEFINED_STRATEGIES,
     BadRequestException,
@@ -38,6 +39,7 @@ from tests.emulator.appconfig_models import (
     Environment,
     ResourceNotFoundException,
     ServedContent,
+    check_feature_flags,
     check_strategy_values,
     check_validators,
     now,
@@ -182,6 +184,8 @@ class EmulatedAppConfigBackend(AppConfigBackend):
                 raise BadRequestException(
                     "VersionLabel must contain at least one non-numeric character"
                 )
+            if profile._type == FEATURE_FLAGS:
+                check_feature_flags(content)
             key = (app_id, config_profile_id)
             number = max(self.last_version_numbers.get(key, 0), latest) + 1
             self.last_version_numbers[key] = number

@@ -188,3 +188,62 @@ def test_validate_configuration_runs_the_validators(world: FlagWorld) -> None:
         )
     assert _code(excinfo) == ("BadRequestException", 400)
     assert excinfo.value.response["Details"]["InvalidConfiguration"][0]["Location"] == "$.flags.a"
+
+
+VALID_FLAGS = {
+    "version": "1",
+    "flags": {"checkout": {"name": "Checkout"}, "newSearch": {"name": "New search"}},
+    "values": {"checkout": {"enabled": True}, "newSearch": {"enabled": False}},
+}
+
+
+@pytest.fixture
+def flags_profile(world: FlagWorld) -> str:
+    profile_id: str = world.appconfig.create_configuration_profile(
+        ApplicationId=world.app_id,
+        Name="feature-flags",
+        LocationUri="hosted",
+        Type="AWS.AppConfig.FeatureFlags",
+    )["Id"]
+    return profile_id
+
+
+def test_feature_flags_profile_accepts_a_valid_document(
+    world: FlagWorld, flags_profile: str
+) -> None:
+    created = world.appconfig.create_hosted_configuration_version(
+        ApplicationId=world.app_id,
+        ConfigurationProfileId=flags_profile,
+        Content=json.dumps(VALID_FLAGS).encode(),
+        ContentType="application/json",
+    )
+    assert created["VersionNumber"] == 1
+
+
+@pytest.mark.parametrize(
+    ("document", "location"),
+    [
+        ({**VALID_FLAGS, "version": "2"}, "$.version"),
+        ({**VALID_FLAGS, "extra": 1}, "$.extra"),
+        ({**VALID_FLAGS, "values": {"ghost": {"enabled": True}}}, "$.values.ghost"),
+        ({**VALID_FLAGS, "values": {"checkout": {"enabled": "yes"}}}, "$.values.checkout"),
+        ({**VALID_FLAGS, "flags": {"Bad Name": {}}, "values": {}}, "$.flags.Bad Name"),
+    ],
+)
+def test_feature_flags_profile_rejects_a_broken_document(
+    world: FlagWorld, flags_profile: str, document: dict[str, object], location: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        world.appconfig.create_hosted_configuration_version(
+            ApplicationId=world.app_id,
+            ConfigurationProfileId=flags_profile,
+            Content=json.dumps(document).encode(),
+            ContentType="application/json",
+        )
+    assert _code(excinfo) == ("BadRequestException", 400)
+    details = excinfo.value.response["Details"]["InvalidConfiguration"]
+    assert location in [d["Location"] for d in details]
+    listed = world.appconfig.list_hosted_configuration_versions(
+        ApplicationId=world.app_id, ConfigurationProfileId=flags_profile
+    )
+    assert listed["Items"] == []
