@@ -306,9 +306,12 @@ class EmulatedAppConfigBackend(AppConfigBackend):
     def _history(self, app_id: str, env_id: str) -> list[Deployment]:
         """The environment's deployments, oldest first, after applying its monitors."""
         with self.lock:
+            env = self.environments.get(app_id, {}).get(env_id)
+            if env is None:
+                return []
             history = self.deployments.setdefault((app_id, env_id), [])
             if history and history[-1].stopped_state is None:
-                self._apply_monitors(self.environments[app_id][env_id], history[-1])
+                self._apply_monitors(env, history[-1])
             return history
 
     @staticmethod

@@ -151,3 +151,12 @@ def test_poll_interval_above_a_day_is_a_bad_request(world: FlagWorld) -> None:
     with pytest.raises(ClientError) as excinfo:
         _session(world, RequiredMinimumPollIntervalInSeconds=90000)
     assert _code(excinfo) == ("BadRequestException", 400)
+
+
+def test_session_of_a_deleted_environment_finds_nothing(world: FlagWorld) -> None:
+    world.deploy(world.put(ON))
+    token = _session(world)
+    world.appconfig.delete_environment(ApplicationId=world.app_id, EnvironmentId=world.env_id)
+    with pytest.raises(ClientError) as excinfo:
+        world.data.get_latest_configuration(ConfigurationToken=token)
+    assert _code(excinfo) == ("ResourceNotFoundException", 404)

@@ -141,7 +141,8 @@ def test_server_refuses_an_out_of_range_port() -> None:
         EmulatorServer(port=70000)
 
 
-def test_module_entry_point_serves_until_sigterm() -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_module_entry_point_serves_until_a_stop_signal(stop_signal: signal.Signals) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.emulator", "--port", "0", "--quiet"],
@@ -159,7 +160,7 @@ def test_module_entry_point_serves_until_sigterm() -> None:
         assert int(match.group(2)) > 0
         sns = boto3.client("sns", region_name="us-east-1", endpoint_url=match.group(1))
         assert sns.create_topic(Name="from-cli")["TopicArn"].endswith(":from-cli")
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop_signal)
         stdout, stderr = process.communicate(timeout=10)
     finally:
         if process.poll() is None:
