@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -35,19 +36,39 @@ def emulator_server() -> Iterator[EmulatorServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def _clients() -> Callable[[str, str | None], Any]:
+    """One client per service and endpoint for the session, as a long-lived program keeps them.
+
+    Created from a session of fake keys after moto is imported, so moto's botocore hook is
+    registered on them: in-process calls are served while `emulated_aws()` is active.
+    """
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    )
+
+    @functools.cache
+    def client(service: str, endpoint: str | None) -> Any:
+        return session.client(service, endpoint_url=endpoint)
+
+    return client
+
+
 @pytest.fixture
-def in_process_clients() -> Iterator[ClientFactory]:
+def in_process_clients(
+    _clients: Callable[[str, str | None], Any],
+) -> Iterator[ClientFactory]:
     """boto3 clients served by `emulated_aws()` (fresh state per test)."""
     with emulated_aws():
-        yield lambda service: boto3.client(service, region_name=REGION)
+        yield lambda service: _clients(service, None)
 
 
 @pytest.fixture
-def server_clients(emulator_server: EmulatorServer) -> ClientFactory:
+def server_clients(
+    emulator_server: EmulatorServer, _clients: Callable[[str, str | None], Any]
+) -> ClientFactory:
     """boto3 clients pointed at the session's EmulatorServer."""
-    return lambda service: boto3.client(
-        service, region_name=REGION, endpoint_url=emulator_server.endpoint
-    )
+    return lambda service: _clients(service, emulator_server.endpoint)
 
 
 @pytest.fixture(params=["in_process", "server"])
