@@ -88,7 +88,7 @@ def _sns_metric(query: MetricDataQuery) -> dict[str, Any]:
                 "MetricName": stat.metric.metric_name,
                 "Namespace": stat.metric.namespace,
             },
-            "Period": int(stat.period),
+            "Period": int(stat.period or 0),
             "Stat": stat.stat,
         }
         if stat.unit:
@@ -113,7 +113,7 @@ def _single_metric_trigger(alarm: Alarm) -> dict[str, Any]:
         **statistic,
         "Unit": alarm.unit,
         "Dimensions": _sns_dimensions(alarm.dimensions),
-        "Period": int(alarm.period),
+        "Period": int(alarm.period or 0),
     }
 
 
@@ -126,14 +126,14 @@ def _trigger(alarm: Alarm) -> dict[str, Any]:
             or next((q.period for q in alarm.metric_data_queries if q.period), 0)
             or 0
         )
-    trigger["EvaluationPeriods"] = int(alarm.evaluation_periods)
+    trigger["EvaluationPeriods"] = int(alarm.evaluation_periods or 0)
     if alarm.datapoints_to_alarm:
         trigger["DatapointsToAlarm"] = int(alarm.datapoints_to_alarm)
     trigger["ComparisonOperator"] = alarm.comparison_operator
     if alarm.threshold_metric_id:
         trigger["ThresholdMetricId"] = alarm.threshold_metric_id
     else:
-        trigger["Threshold"] = float(alarm.threshold)
+        trigger["Threshold"] = float(alarm.threshold or 0)
     trigger["TreatMissingData"] = TREAT_MISSING_DATA_PREFIX + (
         alarm.treat_missing_data or "missing"
     )
@@ -188,7 +188,7 @@ def _event_metric(query: MetricDataQuery) -> dict[str, Any]:
                 "name": stat.metric.metric_name,
                 "namespace": stat.metric.namespace,
             },
-            "period": int(stat.period),
+            "period": int(stat.period or 0),
             "stat": stat.stat,
         }
         if stat.unit:
@@ -207,7 +207,7 @@ def _event_metrics(alarm: Alarm) -> list[dict[str, Any]]:
             "name": alarm.metric_name,
             "namespace": alarm.namespace,
         },
-        "period": int(alarm.period),
+        "period": int(alarm.period or 0),
         "stat": stat,
     }
     if alarm.unit:
