@@ -655,16 +655,22 @@ class EmulatedAppConfigResponse(AppConfigResponse):
 
     # configuration profiles --------------------------------------------------
 
+    def _profile_settings(self) -> dict[str, Any]:
+        """The fields CreateConfigurationProfile and UpdateConfigurationProfile share."""
+        return {
+            "application_id": self._get_param("ApplicationId"),
+            "name": self._get_param("Name"),
+            "description": self._get_param("Description"),
+            "retrieval_role_arn": self._get_param("RetrievalRoleArn"),
+            "validators": self._get_param("Validators"),
+        }
+
     def create_configuration_profile(self) -> ActionResult:  # type: ignore[override]
         profile = self.backend.create_configuration_profile(
-            application_id=self._get_param("ApplicationId"),
-            name=self._get_param("Name"),
-            description=self._get_param("Description"),
             location_uri=self._get_param("LocationUri"),
-            retrieval_role_arn=self._get_param("RetrievalRoleArn"),
-            validators=self._get_param("Validators"),
             _type=self._get_param("Type"),
             tags=self._get_param("Tags"),
+            **self._profile_settings(),
         )
         return ActionResult(_profile(profile))
 
@@ -676,12 +682,8 @@ class EmulatedAppConfigResponse(AppConfigResponse):
 
     def update_configuration_profile(self) -> ActionResult:  # type: ignore[override]
         profile = self.backend.update_configuration_profile(
-            application_id=self._get_param("ApplicationId"),
             config_profile_id=self._get_param("ConfigurationProfileId"),
-            name=self._get_param("Name"),
-            description=self._get_param("Description"),
-            retrieval_role_arn=self._get_param("RetrievalRoleArn"),
-            validators=self._get_param("Validators"),
+            **self._profile_settings(),
         )
         return ActionResult(_profile(profile))
 

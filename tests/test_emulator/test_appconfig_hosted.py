@@ -247,3 +247,20 @@ def test_feature_flags_profile_rejects_a_broken_document(
         ApplicationId=world.app_id, ConfigurationProfileId=flags_profile
     )
     assert listed["Items"] == []
+
+
+def test_update_profile_changes_what_is_given_and_refuses_a_bad_schema(world: FlagWorld) -> None:
+    request = {"ApplicationId": world.app_id, "ConfigurationProfileId": world.profile_id}
+    updated = world.appconfig.update_configuration_profile(
+        **request, Name="flags-v2", Description="all flags"
+    )
+    assert (updated["Name"], updated["Description"]) == ("flags-v2", "all flags")
+    assert updated["Validators"][0]["Type"] == "JSON_SCHEMA"
+    with pytest.raises(ClientError) as excinfo:
+        world.appconfig.update_configuration_profile(
+            **request, Validators=[{"Type": "JSON_SCHEMA", "Content": "{not json"}]
+        )
+    assert _code(excinfo) == ("BadRequestException", 400)
+    fetched = world.appconfig.get_configuration_profile(**request)
+    assert fetched["Name"] == "flags-v2"
+    assert json.loads(fetched["Validators"][0]["Content"])["required"] == ["flags"]
