@@ -365,8 +365,15 @@ def _lookup(account_id: str, function_arn: str) -> LambdaFunction:
 
 
 def invoke_async_arn(account_id: str, function_arn: str, payload: bytes) -> None:
-    """Queue an asynchronous invocation of the function (optionally qualified) `function_arn`."""
-    invoke_async(_lookup(account_id, function_arn), payload)
+    """Queue an asynchronous invocation of the function (optionally qualified) `function_arn`.
+
+    The function is looked up on the background thread: as in AWS, an SNS publish or an
+    EventBridge event aimed at a deleted function still succeeds (the delivery is logged).
+    """
+    _background(
+        lambda: _run_async(_lookup(account_id, function_arn), payload),
+        f"lambda-async:{function_arn}",
+    )
 
 
 # ------------------------------------------------------------------ moto integration
@@ -428,10 +435,6 @@ def _function_invoke(
     return _invoke_function(self, body, request_headers, response_headers)
 
 
-def _sns_timestamp() -> str:
-    return _iso_now()
-
-
 def _sns_event(
     subscription: Subscription, message: str, message_id: str, subject: str | None, attributes: Any
 ) -> dict[str, Any]:
@@ -450,7 +453,7 @@ def _sns_event(
                     "TopicArn": subscription.topic.arn,
                     "Subject": subject,
                     "Message": message,
-                    "Timestamp": _sns_timestamp(),
+                    "Timestamp": _iso_now(),
                     "SignatureVersion": "1",
                     "Signature": "EXAMPLE",
                     "SigningCertUrl": f"{host}/SimpleNotificationService-emulator.pem",

@@ -391,9 +391,12 @@ def test_unknown_function_is_a_not_found_error(aws: ClientFactory) -> None:
         client.invoke(FunctionName="does-not-exist", Payload=b"{}")
 
 
-def test_boto3_default_client_reaches_function_logs(in_process_clients: ClientFactory) -> None:
-    fn = make_function(in_process_clients)
-    invoke(in_process_clients, fn["FunctionName"], {"n": 2})
-    logs = boto3.client("logs", region_name=REGION)
-    groups = logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
-    assert f"/aws/lambda/{fn['FunctionName']}" in [group["logGroupName"] for group in groups]
+def test_publishing_to_a_deleted_function_still_succeeds(in_process_clients: ClientFactory) -> None:
+    aws = in_process_clients
+    fn = make_function(aws)
+    sns = aws("sns")
+    topic = sns.create_topic(Name="orphan")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn["FunctionArn"])
+    aws("lambda").delete_function(FunctionName=fn["FunctionName"])
+    assert sns.publish(TopicArn=topic, Message="nobody home")["MessageId"]
+    wait_idle()
