@@ -9,7 +9,6 @@ import uuid
 import zipfile
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
