@@ -348,3 +348,23 @@ def test_alarm_after_completion_changes_nothing(world: FlagWorld, aws: ClientFac
     set_alarm("ALARM")
     assert world.deployment(1)["State"] == "COMPLETE"
     assert world.environment_state() == "READY_FOR_DEPLOYMENT"
+
+
+def test_deployment_description_and_tags_read_back(world: FlagWorld) -> None:
+    version = world.put(ON)
+    started = world.appconfig.start_deployment(
+        ApplicationId=world.app_id,
+        EnvironmentId=world.env_id,
+        DeploymentStrategyId="AppConfig.AllAtOnce",
+        ConfigurationProfileId=world.profile_id,
+        ConfigurationVersion=str(version),
+        Description="roll out checkout",
+        Tags={"change": "CHG-1"},
+    )
+    assert world.deployment(started["DeploymentNumber"])["Description"] == "roll out checkout"
+    arn = (
+        f"arn:aws:appconfig:us-east-1:123456789012:application/{world.app_id}"
+        f"/environment/{world.env_id}/deployment/{started['DeploymentNumber']}"
+    )
+    assert world.appconfig.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"change": "CHG-1"}
+    assert "Description" not in world.deploy(world.put(OFF))

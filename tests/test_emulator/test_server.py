@@ -181,3 +181,18 @@ def test_module_entry_point_rejects_a_bad_port() -> None:
     )
     assert result.returncode == 2
     assert "--port must be between 0 and 65535" in result.stderr
+
+
+def test_moto_reset_route_clears_the_emulated_appconfig_state() -> None:
+    with EmulatorServer(port=0) as server:
+        appconfig = boto3.client("appconfig", region_name="us-east-1", endpoint_url=server.endpoint)
+        app_id = appconfig.create_application(Name="before-reset")["Id"]
+        appconfig.create_environment(ApplicationId=app_id, Name="prod")
+        strategy = appconfig.create_deployment_strategy(
+            Name="s", DeploymentDurationInMinutes=0, GrowthFactor=100.0
+        )
+        assert requests.post(f"{server.endpoint}/moto-api/reset", timeout=5).ok
+        assert appconfig.list_applications()["Items"] == []
+        ids = [s["Id"] for s in appconfig.list_deployment_strategies()["Items"]]
+        assert strategy["Id"] not in ids
+        assert "AppConfig.AllAtOnce" in ids
