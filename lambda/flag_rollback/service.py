@@ -27,7 +27,7 @@ Mode = Literal["rollback", "restore"]
 class Timing:
     """Bounds on retries and waits (tests shorten them)."""
 
-    max_cycles: int = 5
+    max_cycles: int = 8
     max_deploy_attempts: int = 8
     backoff_base_s: float = 0.5
     backoff_max_s: float = 8.0
@@ -206,6 +206,7 @@ def apply(
         except appconfig.VersionConflictError:
             latest_hint = max(latest_hint, appconfig.latest_version_number(settings))
             log("version_conflict", latest=latest, actual=latest_hint, cycle=cycle)
+            backoff(cycle, deadline)  # let the winner deploy before reading again
             continue
         deployment = _deploy(
             settings,
@@ -218,6 +219,7 @@ def apply(
         )
         if deployment is None:
             log("rebase", version=version, cycle=cycle)
+            backoff(cycle, deadline)
             continue
         done = "rolled_back" if request.mode == "rollback" else "restored"
         return replace(result, outcome=done, new_version=version, deployment_number=deployment)

@@ -20,6 +20,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 from flag_rollback import clients, service
 from flag_rollback.handler import handler, reset_container
+from moto.core.models import botocore_stubber
 
 from tests.emulator import emulated_aws
 from tests.unit.samples import alarm_message, sns_event
@@ -56,6 +57,17 @@ FEATURE_FLAGS_DOC: dict[str, Any] = {
 }
 
 
+_SESSION = boto3.session.Session(region_name=REGION)
+_TEST_CLIENTS: dict[str, Any] = {}
+
+
+def shared_client(service_name: str) -> Any:
+    """The tests' own clients, one per service per process (moto intercepts them all)."""
+    if service_name not in _TEST_CLIENTS:
+        _TEST_CLIENTS[service_name] = _SESSION.client(service_name)  # type: ignore[call-overload]
+    return _TEST_CLIENTS[service_name]
+
+
 def alarm_name(flag: str) -> str:
     return f"FeatureFlag-{flag}-ErrorRate"
 
@@ -71,9 +83,9 @@ class World:
     queue_url: str
     content_type: str
     monkeypatch: pytest.MonkeyPatch
-    appconfig: Any = field(default_factory=lambda: boto3.client("appconfig", region_name=REGION))
-    cloudwatch: Any = field(default_factory=lambda: boto3.client("cloudwatch", region_name=REGION))
-    sqs: Any = field(default_factory=lambda: boto3.client("sqs", region_name=REGION))
+    appconfig: Any = field(default_factory=lambda: shared_client("appconfig"))
+    cloudwatch: Any = field(default_factory=lambda: shared_client("cloudwatch"))
+    sqs: Any = field(default_factory=lambda: shared_client("sqs"))
 
     # ---------------------------------------------------------------- the function
 
@@ -203,7 +215,7 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         service,
         "TIMING",
-        service.Timing(backoff_base_s=0.01, backoff_max_s=0.05, max_deploy_attempts=40),
+        service.Timing(backoff_base_s=0.02, backoff_max_s=0.2, max_deploy_attempts=40),
     )
 
 
@@ -227,14 +239,14 @@ def build_world(
     profile_type: str = "AWS.Freeform",
     content_type: str = "application/json",
 ) -> World:
-    appconfig = boto3.client("appconfig", region_name=REGION)
+    appconfig = shared_client("appconfig")
     app_id = appconfig.create_application(Name="shop")["Id"]
     env_id = appconfig.create_environment(ApplicationId=app_id, Name="prod")["Id"]
     profile_id = appconfig.create_configuration_profile(
         ApplicationId=app_id, Name="flags", LocationUri="hosted", Type=profile_type
     )["Id"]
-    sns = boto3.client("sns", region_name=REGION)
-    sqs = boto3.client("sqs", region_name=REGION)
+    sns = shared_client("sns")
+    sqs = shared_client("sqs")
     topic_arn = sns.create_topic(Name="flag-rollback")["TopicArn"]
     queue_url = sqs.create_queue(QueueName="flag-rollback-events")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
@@ -270,26 +282,57 @@ class _Body:
         yield self._body
 
 
-def error_response(status: int, code: str) -> Callable[..., AWSResponse]:
-    """A before-send hook answering with an AWS error, as the service would on the wire."""
+def _error_wire(service_name: str, status: int, code: str) -> tuple[dict[str, str], bytes]:
+    """Headers and body of an AWS error in the service's protocol."""
+    message = f"injected {code}"
+    if service_name == "sns":  # query protocol: XML
+        body = (
+            "<ErrorResponse><Error><Type>Sender</Type>"
+            f"<Code>{code}</Code><Message>{message}</Message></Error>"
+            "<RequestId>fault</RequestId></ErrorResponse>"
+        )
+        return {"Content-Type": "text/xml"}, body.encode()
+    if service_name == "cloudwatch":  # smithy-rpc-v2-cbor, query-compatible error code
+        return {"smithy-protocol": "rpc-v2-cbor", "x-amzn-query-error": f"{code};Sender"}, b""
+    return {"x-amzn-ErrorType": code, "Content-Type": "application/json"}, json.dumps(
+        {"Message": message}
+    ).encode()  # rest-json (AppConfig)
 
-    def answer(request: Any, **_: object) -> AWSResponse:
-        body = json.dumps({"Message": f"injected {code}"}).encode()
-        headers = {"x-amzn-ErrorType": code, "Content-Type": "application/json"}
+
+def error_response(status: int, code: str) -> Callable[..., AWSResponse]:
+    """A before-send hook answering with an AWS error, as the service would on the wire.
+
+    botocore calls every before-send handler and uses the first response; moto's handler
+    runs after this one, so the request is pointed at a host moto does not serve: like a
+    throttled request at AWS, it never reaches the service.
+    """
+
+    def answer(request: Any, event_name: str, **_: object) -> AWSResponse:
+        request.url = "https://fault.invalid/"
+        headers, body = _error_wire(event_name.split(".")[1], status, code)
         return AWSResponse(request.url, status, headers, _Body(body))
 
     return answer
 
 
 def read_timeout(request: Any, **_: object) -> None:
+    """The request times out before AWS sees it."""
+    raise ReadTimeoutError(endpoint_url=request.url)
+
+
+def lost_response(request: Any, event_name: str, **kwargs: object) -> None:
+    """AWS carries the request out, then the response is lost (a read timeout)."""
+    botocore_stubber(event_name=event_name, request=request, **kwargs)
     raise ReadTimeoutError(endpoint_url=request.url)
 
 
 FAULTS: dict[str, Callable[..., Any]] = {
-    "throttling": error_response(429, "ThrottlingException"),
-    "5xx": error_response(500, "InternalServerException"),
+    "throttling": error_response(400, "Throttling"),
+    "5xx": error_response(500, "InternalFailure"),
     "timeout": read_timeout,
     "conflict": error_response(409, "ConflictException"),
+    "lost-response": lost_response,
+    "bad-request": error_response(400, "BadRequestException"),
 }
 
 

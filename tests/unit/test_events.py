@@ -126,7 +126,7 @@ sns_like = st.lists(
 ).map(lambda records: {"Records": records})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(event=json_values | loose_events | sns_like)
 def test_parser_never_raises_and_returns_only_typed_items(event):
     items = parse_event(event)
