@@ -368,7 +368,7 @@ def test_wait_idle_times_out_while_work_is_pending(in_process_clients: ClientFac
     aws = in_process_clients
     fn = make_function(aws, Timeout=3)
     invoke(aws, fn["FunctionName"], {"action": "sleep", "seconds": 1}, InvocationType="Event")
-    assert lambda_exec.pending() == 1
+    assert lambda_exec.pending() >= 1
     assert lambda_exec.wait_idle(0.05) is False
     wait_idle()
     assert lambda_exec.pending() == 0
