@@ -86,7 +86,7 @@ test-python: setup build ## Run the pytest suites (PYTEST_ARGS passes extra flag
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: test-terraform
-test-terraform: setup ## Run the native terraform tests (mock provider) of the root and every submodule
+test-terraform: setup build ## Run the native terraform tests (mock provider) of the root and every submodule
 	@for dir in $(TF_TEST_DIRS); do \
 	  echo "== terraform test: $$dir"; \
 	  $(TERRAFORM) -chdir=$$dir init -backend=false -input=false >/dev/null; \
@@ -114,6 +114,10 @@ lint-terraform: setup setup-checkov build
 	done
 	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --directory . --framework terraform \
 	  --compact --quiet --skip-download --config-file .checkov.yaml
+
+.PHONY: docs
+docs: ## Regenerate the README's inputs/outputs tables from variables.tf and outputs.tf
+	$(PYTHON) tools/tfdocs.py .
 
 .PHONY: fmt
 fmt: setup ## Format Terraform and Python code in place

@@ -5,6 +5,7 @@ locals {
   profile_arn         = "${local.application_arn}/configurationprofile/${var.appconfig_configuration_profile_id}"
   hosted_versions_arn = "${local.profile_arn}/hostedconfigurationversion/*"
   strategy_arn        = "arn:${local.partition}:appconfig:${local.region}:${local.account_id}:deploymentstrategy/${var.appconfig_deployment_strategy_id}"
+  account_alarms_arn  = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*"
   alarm_arns          = [for name in var.alarm_names : "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${name}"]
   log_group_arn       = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
   # Built from the name (as AWS does) so the policy is known at plan time.
@@ -38,7 +39,8 @@ resource "aws_iam_role" "function" {
 
 # One statement per purpose; every resource is an exact ARN of this module's targets. The
 # only wildcards are the numbered children AppConfig creates at run time (deployments,
-# hosted configuration versions) and the log streams Lambda names itself.
+# hosted configuration versions), the log streams Lambda names itself, and the alarms of
+# this account and region for DescribeAlarms (explained at its statement).
 data "aws_iam_policy_document" "function" {
   statement {
     sid       = "ReadDeployments"
@@ -74,14 +76,13 @@ data "aws_iam_policy_document" "function" {
     resources = [local.profile_arn]
   }
 
-  dynamic "statement" {
-    for_each = length(local.alarm_arns) > 0 ? [1] : []
-
-    content {
-      sid       = "DescribeFlagAlarms"
-      actions   = ["cloudwatch:DescribeAlarms"]
-      resources = local.alarm_arns
-    }
+  # DescribeAlarms is read-only. The function lists its flag alarms by name prefix (and
+  # composite alarms); AWS authorises such a call against alarm:* of the account and region,
+  # so exact alarm ARNs would deny it. The scope stays this account and region.
+  statement {
+    sid       = "DescribeFlagAlarms"
+    actions   = ["cloudwatch:DescribeAlarms"]
+    resources = [local.account_alarms_arn]
   }
 
   dynamic "statement" {
