@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 CLIENT_CONFIG = Config(
     connect_timeout=3,
     read_timeout=10,
-    retries={"max_attempts": 3, "mode": "standard"},
+    retries={"total_max_attempts": 3, "mode": "standard"},
     user_agent_extra="flag-rollback",
 )
 

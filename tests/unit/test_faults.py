@@ -74,7 +74,7 @@ def test_persistent_fault_raises_changes_nothing_and_the_retry_rolls_back_once(
 def test_brief_fault_is_absorbed_by_botocore_retries(
     world: World, faults: Faults, service_name: str, operation: str, kind: str
 ):
-    faults.inject(service_name, operation, kind, times=2)  # max_attempts is 3
+    faults.inject(service_name, operation, kind, times=2)  # 3 attempts in all
     (outcome,) = world.alarm("checkout")["results"]
     assert outcome["outcome"] == "rolled_back"
     assert world.deployed()["flags"]["checkout"]["enabled"] is False

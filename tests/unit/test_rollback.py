@@ -176,3 +176,77 @@ def test_dry_run_does_not_stop_a_rollout(world: World):
     world.alarm("checkout")
     states = {d["DeploymentNumber"]: d["State"] for d in world.deployments()}
     assert states[number] in {"DEPLOYING", "BAKING"}
+
+
+def test_metrics_are_emf_lines_and_decisions_are_json_lines(world: World, capsys):
+    world.alarm("checkout")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (emf,) = [line for line in lines if "_aws" in line]
+    (directive,) = emf["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "FeatureFlags"
+    assert directive["Dimensions"] == [["FeatureFlagName"]]
+    assert {m["Name"]: m["Unit"] for m in directive["Metrics"]} == {
+        "AutomatedRollback": "Count",
+        "RollbackDurationMs": "Milliseconds",
+    }
+    assert emf["FeatureFlagName"] == "checkout"
+    assert emf["AutomatedRollback"] == 1
+    assert emf["RollbackDurationMs"] > 0
+    (decision,) = [line for line in lines if line.get("decision") == "rollback_rolled_back"]
+    assert decision["alarm"] == alarm_name("checkout")
+    assert (decision["old_version"], decision["new_version"]) == (1, 2)
+
+
+def test_metrics_namespace_is_configurable(world: World, capsys):
+    world.configure(METRICS_NAMESPACE="Shop/Flags")
+    world.alarm("checkout")
+    emf = next(
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    )
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Shop/Flags"
+
+
+def test_notification_has_subject_document_and_filter_attributes(world: World):
+    world.alarm("checkout")
+    (note,) = world.notifications()
+    assert note["Subject"] == "[flag-rollback] Rolled back checkout"
+    document = note["Document"]
+    assert document["schema_version"] == 1
+    assert document["action"] == "rollback"
+    assert document["flags"] == ["checkout"]
+    assert document["alarm"] == alarm_name("checkout")
+    assert (document["old_version"], document["new_version"]) == (1, 2)
+    assert document["deployment_number"] == 2
+    assert document["configuration_profile_id"] == world.profile_id
+    attributes = note["MessageAttributes"]
+    assert attributes["action"]["Value"] == "rollback"
+    assert attributes["outcome"]["Value"] == "rolled_back"
+    assert attributes["flag"]["Value"] == "checkout"
+
+
+def test_custom_alarm_name_pattern(world: World):
+    world.configure(ALARM_NAME_PATTERN=r"^prod-(?P<flag>[a-z]+)-errors$")
+    (outcome,) = world.invoke(sns_event(alarm_message("prod-cart-errors", "ALARM")))["results"]
+    assert outcome["outcome"] == "rolled_back"
+    assert outcome["flags"] == ["cart"]
+
+
+def test_key_order_and_unknown_fields_survive_a_rollback(world: World):
+    world.alarm("search")
+    deployed = world.deployed()
+    assert list(deployed) == list(FREEFORM_DOC)
+    assert list(deployed["flags"]) == list(FREEFORM_DOC["flags"])
+    assert deployed["owner"] == "team-shop"
+    assert deployed["flags"]["checkout"] == FREEFORM_DOC["flags"]["checkout"]
+
+
+def test_clients_are_created_once_with_timeouts_and_bounded_retries(world: World):
+    from flag_rollback import clients  # noqa: PLC0415
+
+    first = clients.appconfig()
+    assert clients.appconfig() is first
+    config = first.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (3, 10)
+    assert config.retries == {"total_max_attempts": 3, "mode": "standard"}
+    clients.reset_clients()
+    assert clients.appconfig() is not first
