@@ -28,6 +28,7 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from typing_extensions import override
 
+from tests.emulator.appconfig_limits import call_checked
 from tests.emulator.appconfig_models import (
     FEATURE_FLAGS,
     IN_PROGRESS,
@@ -179,10 +180,6 @@ class EmulatedAppConfigBackend(AppConfigBackend):
                     f"LatestVersionNumber {latest_version_number} does not match the latest "
                     f"hosted configuration version {latest} of configuration profile "
                     f"{config_profile_id}"
-                )
-            if version_label is not None and version_label.isdigit():
-                raise BadRequestException(
-                    "VersionLabel must contain at least one non-numeric character"
                 )
             if profile._type == FEATURE_FLAGS:
                 check_feature_flags(content)
@@ -613,6 +610,10 @@ class EmulatedAppConfigResponse(AppConfigResponse):
     def __init__(self) -> None:
         super().__init__()
         self.automated_parameter_parsing = True
+
+    @override
+    def call_action(self) -> TYPE_RESPONSE:
+        return call_checked(self, super().call_action)
 
     @property
     def backend(self) -> EmulatedAppConfigBackend:

@@ -22,8 +22,10 @@ from moto.appconfig import models as moto_models
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, BaseResponse
+from typing_extensions import override
 
 from tests.emulator import appconfig
+from tests.emulator.appconfig_limits import call_checked
 from tests.emulator.appconfig_models import ServedContent, now
 
 APPCONFIGDATA_URL_BASE = r"https?://appconfigdata\.(.+)\.amazonaws\.com"
@@ -196,6 +198,10 @@ class AppConfigDataResponse(BaseResponse):
     def __init__(self) -> None:
         super().__init__(service_name="appconfigdata")
         self.automated_parameter_parsing = True
+
+    @override
+    def call_action(self) -> TYPE_RESPONSE:
+        return call_checked(self, super().call_action)
 
     def start_configuration_session(self) -> ActionResult:
         token = start_session(

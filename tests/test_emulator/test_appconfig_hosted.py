@@ -264,3 +264,10 @@ def test_update_profile_changes_what_is_given_and_refuses_a_bad_schema(world: Fl
     fetched = world.appconfig.get_configuration_profile(**request)
     assert fetched["Name"] == "flags-v2"
     assert json.loads(fetched["Validators"][0]["Content"])["required"] == ["flags"]
+
+
+def test_version_label_longer_than_64_is_a_bad_request(world: FlagWorld) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        world.put({"flags": {}}, VersionLabel="v" * 65)
+    assert _code(excinfo) == ("BadRequestException", 400)
+    assert _versions(world) == []

@@ -267,3 +267,34 @@ def test_tags_of_an_unknown_resource_are_not_found(aws: ClientFactory) -> None:
     with pytest.raises(ClientError) as excinfo:
         aws("appconfig").list_tags_for_resource(ResourceArn=f"{ACCOUNT_ARN}:application/nope123")
     assert _code(excinfo) == ("ResourceNotFoundException", 404)
+
+
+# ------------------------------------------------------------------ model limits
+
+
+def test_limits_botocore_leaves_to_the_service_are_enforced(aws: ClientFactory) -> None:
+    appconfig = aws("appconfig")
+    before = len(appconfig.list_applications()["Items"])
+    refused = [
+        lambda: appconfig.create_application(Name="x" * 65),
+        lambda: appconfig.create_deployment_strategy(
+            Name="s", DeploymentDurationInMinutes=1, GrowthFactor=10.0, GrowthType="FAST"
+        ),
+        lambda: appconfig.create_application(Name="tags", Tags={f"k{i}": "v" for i in range(51)}),
+    ]
+    for call in refused:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert _code(excinfo) == ("BadRequestException", 400)
+    assert len(appconfig.list_applications()["Items"]) == before
+
+
+def test_an_environment_takes_at_most_five_monitors(aws: ClientFactory) -> None:
+    appconfig = aws("appconfig")
+    app_id = appconfig.create_application(Name="monitors")["Id"]
+    monitors = [{"AlarmArn": f"{ALARM}-{i}"} for i in range(6)]
+    with pytest.raises(ClientError) as excinfo:
+        appconfig.create_environment(ApplicationId=app_id, Name="e", Monitors=monitors)
+    assert _code(excinfo) == ("BadRequestException", 400)
+    assert "Monitors must have at most 5 items" in str(excinfo.value)
+    assert appconfig.list_environments(ApplicationId=app_id)["Items"] == []
