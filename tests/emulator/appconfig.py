@@ -3,10 +3,12 @@
 moto 5.2.5 has applications, configuration profiles and hosted configuration versions.
 This module subclasses its backend and response class to add environments, deployment
 strategies (with the predefined `AppConfig.*` ones), deployments with their state machine,
-ListApplications, ListHostedConfigurationVersions, LatestVersionNumber enforcement and
-ValidateConfiguration, and to fix what drifts (a missing Description read back as "None",
-unknown IDs answered with 500s). `install()` points moto's appconfig BackendDict at the
-subclass and swaps the URL table, so both the in-process mock and the server use it.
+ListApplications, ListHostedConfigurationVersions, LatestVersionNumber enforcement,
+ValidateConfiguration, environment monitors (appconfig_monitors.py), the model's input
+limits (appconfig_limits.py) and the FeatureFlags type check, and to fix what drifts (a
+missing Description read back as "None", unknown IDs answered with 500s). `install()`
+points moto's appconfig BackendDict at the subclass and swaps the URL table, so both the
+in-process mock and the server use it.
 """
 
 from __future__ import annotations
