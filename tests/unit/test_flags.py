@@ -273,7 +273,7 @@ def untouched_flags(before, after, targets):
             assert after[key] == value
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     data=freeform_docs | feature_flag_docs,
     picks=st.lists(flag_names, max_size=4),
@@ -296,7 +296,7 @@ def test_disable_changes_exactly_the_targeted_enabled_flags(data, picks, pick_ex
     assert reparsed.data == after
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(data=freeform_docs | feature_flag_docs)
 def test_rollback_then_restore_gives_the_flag_back(data):
     document = parse(data)
@@ -315,7 +315,7 @@ def test_rollback_then_restore_gives_the_flag_back(data):
         }
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(content=st.binary(max_size=64) | json_values.map(lambda v: json.dumps(v).encode()))
 def test_any_content_parses_or_is_a_permanent_error(content):
     try:
