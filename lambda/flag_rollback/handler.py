@@ -119,13 +119,15 @@ def _rejected(settings: Settings, source: str, code: str, reason: str, started: 
     return result
 
 
-def _status(settings: Settings, flag: str, started: float) -> Result:
+def _status(settings: Settings, flag: str) -> Result:
+    """A read: logged, never notified or counted as a failed rollback."""
     try:
         result = service.status(settings, flag)
-    except PermanentError as error:
-        result = Result("status", "failed", (flag,), detail=error.message, dry_run=settings.dry_run)
-        _report(settings, result, started, error)
-        return result
+    except RollbackError as error:
+        log("status_failed", level="ERROR", flag=flag, error=error.code, message=error.message)
+        if isinstance(error, TransientError):
+            raise
+        return Result("status", "failed", (flag,), detail=error.message, dry_run=settings.dry_run)
     log("status", flag=flag, state=result.state)
     return result
 
@@ -164,7 +166,7 @@ def _alarm_results(
 
 def _direct(settings: Settings, item: DirectRequest, deadline: float, started: float) -> Result:
     if item.action == "status":
-        return _status(settings, item.flag, started)
+        return _status(settings, item.flag)
     request = Request(item.action, (item.flag,), item.reason, force=item.force)
     return _run(settings, request, deadline, started)
 

@@ -82,3 +82,24 @@ def test_status_reports_deployed_state_and_alarm_state(world: World):
 def test_status_sees_the_unchanged_document(world: World):
     (status,) = world.invoke({"action": "status", "flag": "cart"})["results"]
     assert status["state"]["enabled"] is FREEFORM_DOC["flags"]["cart"]["enabled"]
+
+
+def test_status_shows_a_rollout_in_progress(world: World):
+    from tests.emulator.config import set_deployment_time_factor  # noqa: PLC0415
+
+    version = world.create_version(FREEFORM_DOC)
+    set_deployment_time_factor(0.01)
+    number = world.start(version)
+    set_deployment_time_factor(0.0)
+    (status,) = world.invoke({"action": "status", "flag": "checkout"})["results"]
+    assert status["state"]["deployed_version"] == 1
+    assert status["state"]["deployment_in_progress"]["number"] == number
+    assert status["state"]["deployment_in_progress"]["version"] == version
+
+
+def test_status_of_a_broken_document_fails_without_a_notification(world: World):
+    world.deploy(b"not json")
+    (status,) = world.invoke({"action": "status", "flag": "checkout"})["results"]
+    assert status["outcome"] == "failed"
+    assert "not JSON" in status["detail"]
+    assert world.notifications() == []
