@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -368,3 +369,25 @@ def test_deployment_description_and_tags_read_back(world: FlagWorld) -> None:
     )
     assert world.appconfig.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"change": "CHG-1"}
     assert "Description" not in world.deploy(world.put(OFF))
+
+
+def test_concurrent_starts_let_exactly_one_deployment_through(
+    world: FlagWorld, time_factor: Callable[[float], float]
+) -> None:
+    time_factor(1.0)
+    versions = [world.put(ON) for _ in range(6)]
+
+    def start(version: int) -> str:
+        try:
+            world.deploy(version)
+        except ClientError as error:
+            return str(error.response["Error"]["Code"])
+        return "started"
+
+    with ThreadPoolExecutor(max_workers=len(versions)) as pool:
+        outcomes = sorted(pool.map(start, versions))
+    assert outcomes == ["ConflictException"] * 5 + ["started"]
+    listed = world.appconfig.list_deployments(
+        ApplicationId=world.app_id, EnvironmentId=world.env_id
+    )
+    assert len(listed["Items"]) == 1
