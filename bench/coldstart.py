@@ -3,8 +3,9 @@
 "Ours": a new `python` process imports the handler from the unpacked zip, validates its
 settings and constructs every client the function uses (AppConfig, CloudWatch, SNS: the
 services figure 1 saw it call), then prints `ready`. "Floor": a new process that imports
-boto3 and constructs one client. Both are timed from spawn to the `ready` line, alternated
-so machine noise hits both alike; the median of each is reported and their ratio.
+boto3 and constructs one client. "Reference" (evidence, no target): boto3 and the same three
+clients from one Session. All are timed from spawn to the `ready` line, alternated so machine
+noise hits them alike; the median of each is reported and the ratios to the floor.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MAX_RATIO = 1.3
 MAX_ZIP_BYTES = 30 * 1024
 # The function's client factories (flag_rollback.clients), one per service it calls.
 CLIENT_FACTORIES = ("appconfig", "cloudwatch", "sns")
+CLIENT_SERVICES = ("appconfig", "cloudwatch", "sns")  # the boto3 service names behind them
 
 OURS = """
 import sys
@@ -34,6 +36,15 @@ settings.get_settings()
 for name in sys.argv[2].split(","):
     getattr(clients, name)()
 assert handler.handler
+print("ready", flush=True)
+"""
+
+# Not a target, evidence: the same three clients built from one boto3 Session.
+REFERENCE = """
+import boto3
+session = boto3.session.Session()
+for name in __import__("sys").argv[1:]:
+    session.client(name)
 print("ready", flush=True)
 """
 
@@ -71,27 +82,44 @@ def time_to_ready(script: str, args: list[str], env: dict[str, str]) -> float:
 
 
 def measure(unpacked: Path, runs: int, *, warm_up: bool = True) -> dict[str, Any]:
+    """Median time to ready of the floor, ours, and the reference (3 clients, 1 session)."""
     env = {**os.environ, **FAKE_AWS_ENV, **FUNCTION_ENV, "AWS_DEFAULT_REGION": REGION}
     env.pop("AWS_ENDPOINT_URL", None)
-    ours_args = [str(unpacked), ",".join(CLIENT_FACTORIES)]
-    if warm_up:  # the OS file cache, for both, untimed
-        time_to_ready(FLOOR, [], env)
-        time_to_ready(OURS, ours_args, env)
-    ours: list[float] = []
-    floor: list[float] = []
-    for _ in range(runs):
-        floor.append(time_to_ready(FLOOR, [], env))
-        ours.append(time_to_ready(OURS, ours_args, env))
-    ours_ms, floor_ms = statistics.median(ours) * 1000, statistics.median(floor) * 1000
+    variants = {
+        "floor": (FLOOR, []),
+        "ours": (OURS, [str(unpacked), ",".join(CLIENT_FACTORIES)]),
+        "reference": (REFERENCE, list(CLIENT_SERVICES)),
+    }
+    if warm_up:  # the OS file cache, for every variant, untimed
+        for script, args in variants.values():
+            time_to_ready(script, args, env)
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):  # alternated, so load on the machine hits every variant alike
+        for name, (script, args) in variants.items():
+            samples[name].append(time_to_ready(script, args, env))
+    medians = {name: statistics.median(values) * 1000 for name, values in samples.items()}
     return {
         "runs_each": runs,
-        "ours_median_ms": round(ours_ms, 1),
-        "floor_median_ms": round(floor_ms, 1),
-        "ratio": round(ours_ms / floor_ms, 3),
-        "ours_ms": [round(value * 1000, 1) for value in ours],
-        "floor_ms": [round(value * 1000, 1) for value in floor],
+        "ours_median_ms": round(medians["ours"], 1),
+        "floor_median_ms": round(medians["floor"], 1),
+        "ratio": round(medians["ours"] / medians["floor"], 3),
+        "reference_median_ms": round(medians["reference"], 1),
+        "reference_ratio": round(medians["reference"] / medians["floor"], 3),
+        "ours_ms": [round(value * 1000, 1) for value in samples["ours"]],
+        "floor_ms": [round(value * 1000, 1) for value in samples["floor"]],
+        "reference_ms": [round(value * 1000, 1) for value in samples["reference"]],
         "clients_constructed": list(CLIENT_FACTORIES),
     }
+
+
+def missed_because(data: dict[str, Any]) -> str:
+    """Why the ratio is above target, with the reference as the evidence."""
+    return (
+        f"{len(CLIENT_FACTORIES)} clients instead of 1, each from its own boto3 Session (every "
+        "Session reloads endpoint and model data), plus compiling its modules (no .pyc in the "
+        f"zip); the same 3 clients from one Session measure {data['reference_ratio']:.2f} "
+        "of the floor"
+    )
 
 
 def run(ctx: Context) -> FigureResult:
@@ -101,7 +129,6 @@ def run(ctx: Context) -> FigureResult:
     data["zip_bytes"] = zip_bytes
     data["zip_files"] = len(ctx.zip_entries)
     ratio_met = data["ratio"] <= MAX_RATIO
-    extra_clients = len(CLIENT_FACTORIES) - 1
     rows = [
         Row(
             "2. cold start vs floor",
@@ -109,10 +136,7 @@ def run(ctx: Context) -> FigureResult:
             f"(`import boto3` + 1 client): ratio {data['ratio']:.2f}",
             f"<= {MAX_RATIO}",
             ratio_met,
-            ""
-            if ratio_met
-            else f"the function builds {extra_clients} more clients than the floor "
-            "(each loads its service model) plus its own modules",
+            "" if ratio_met else missed_because(data),
         ),
         Row(
             "2. deployment package",

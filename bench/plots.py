@@ -34,6 +34,7 @@ def scale_plot(plans: list[dict[str, Any]], out: Path) -> str:
         title="Module scale: terraform plan against the emulator",
     )
     axes.set_ylim(bottom=0)
+    axes.margins(x=0.15)
     axes.grid(alpha=0.3)
     return _save(figure, out / "module_scale.png")
 

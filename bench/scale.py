@@ -4,7 +4,9 @@ A throw-away root configuration in .cache/bench-scale/ calls the module (by rela
 with N generated flags and an AWS provider pointed at the emulator's HTTP server
 (AWS_ENDPOINT_URL), so the plan is a real `terraform plan`: data sources are read from the
 emulator and nothing exists yet. Timed: the `plan` command only (init runs once, untimed).
-Counted: the resources the plan would create, as Terraform prints them.
+Counted: the resources the plan would create, as Terraform prints them. The default trigger
+(SNS) is planned at every size; the EventBridge trigger, whose rule lists every alarm ARN in
+one event pattern, at the largest size only. A plan that fails is reported with its error.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from tests.tfenv import configure_terraform, terraform_binary
 
 SIZES = (10, 100, 500)
 QUICK_SIZES = (3,)
+# The EventBridge trigger lists every alarm ARN in one event pattern: plan it at the largest size.
+EVENTBRIDGE_SIZES = (500,)
 WORK_DIR = ROOT / ".cache" / "bench-scale"
 PLAN_SUMMARY = re.compile(r"Plan: (\d+) to add, (\d+) to change, (\d+) to destroy")
 TIMEOUT_S = 300
@@ -42,6 +46,11 @@ variable "flag_count" {
   type        = number
 }
 
+variable "trigger" {
+  description = "The module's trigger: sns or eventbridge."
+  type        = string
+}
+
 provider "aws" {
   region                      = "us-east-1"
   skip_credentials_validation = true
@@ -52,13 +61,16 @@ provider "aws" {
 module "flag_rollback" {
   source       = "../.."
   flags        = { for index in range(var.flag_count) : format("flag%03d", index) => {} }
+  trigger      = var.trigger
   package_path = "${path.module}/../../dist/flag-rollback.zip"
 }
 """
 
 
-def terraform(args: list[str], env: dict[str, str]) -> tuple[str, float]:
-    """Run terraform in WORK_DIR; return its output and wall time; BenchError on failure."""
+def terraform(
+    args: list[str], env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run terraform in WORK_DIR; return the completed process and its wall time."""
     started = time.perf_counter()
     completed = subprocess.run(
         [terraform_binary(), f"-chdir={WORK_DIR}", *args],
@@ -68,39 +80,59 @@ def terraform(args: list[str], env: dict[str, str]) -> tuple[str, float]:
         timeout=TIMEOUT_S,
         check=False,
     )
-    elapsed = time.perf_counter() - started
-    if completed.returncode != 0:
-        raise BenchError(f"terraform {args[0]} failed:\n{completed.stderr[-3000:]}")
-    return completed.stdout, elapsed
+    return completed, time.perf_counter() - started
 
 
-def plan_sizes(sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+def first_error(stderr: str) -> str:
+    """The first `Error:` line of terraform's output, with the line after it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        if line.startswith("Error:"):
+            return " ".join(lines[index : index + 2])[:300]
+    return (lines[-1] if lines else "no output")[:300]
+
+
+def plan(size: int, trigger: str, env: dict[str, str]) -> dict[str, Any]:
+    """One `terraform plan`: wall time and resources to add, or the error it stopped at."""
+    completed, seconds = terraform(
+        [
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-lock=false",
+            f"-var=flag_count={size}",
+            f"-var=trigger={trigger}",
+        ],
+        env,
+    )
+    result: dict[str, Any] = {"flags": size, "trigger": trigger, "plan_seconds": round(seconds, 2)}
+    found = PLAN_SUMMARY.search(completed.stdout)
+    if completed.returncode != 0 or found is None:
+        result["error"] = first_error(completed.stderr or completed.stdout)
+    else:
+        result["resources"] = int(found.group(1))
+    return result
+
+
+def plan_sizes(
+    sizes: tuple[int, ...], eventbridge_sizes: tuple[int, ...] = ()
+) -> list[dict[str, Any]]:
+    """Plan every size with the SNS trigger, then `eventbridge_sizes` with EventBridge."""
     shutil.rmtree(WORK_DIR, ignore_errors=True)
     WORK_DIR.mkdir(parents=True)
     (WORK_DIR / "main.tf").write_text(ROOT_CONFIG)
     configure_terraform()
-    plans: list[dict[str, Any]] = []
     with EmulatorServer(port=0) as server:
         env = {**os.environ, **FAKE_AWS_ENV, "AWS_ENDPOINT_URL": server.endpoint}
         env["TF_IN_AUTOMATION"] = "1"
-        _, init_s = terraform(["init", "-input=false", "-no-color"], env)
-        for size in sizes:
-            output, plan_s = terraform(
-                ["plan", "-input=false", "-no-color", "-lock=false", f"-var=flag_count={size}"],
-                env,
-            )
-            found = PLAN_SUMMARY.search(output)
-            if found is None:
-                raise BenchError(f"no plan summary in terraform's output for {size} flags")
-            plans.append(
-                {
-                    "flags": size,
-                    "plan_seconds": round(plan_s, 2),
-                    "resources": int(found.group(1)),
-                    "init_seconds": round(init_s, 2),
-                }
-            )
+        init, init_s = terraform(["init", "-input=false", "-no-color"], env)
+        if init.returncode != 0:
+            raise BenchError(f"terraform init failed:\n{init.stderr[-3000:]}")
+        plans = [plan(size, "sns", env) for size in sizes]
+        plans += [plan(size, "eventbridge", env) for size in eventbridge_sizes]
     shutil.rmtree(WORK_DIR, ignore_errors=True)
+    for item in plans:
+        item["init_seconds"] = round(init_s, 2)
     return plans
 
 
@@ -112,20 +144,24 @@ def per_flag(plans: list[dict[str, Any]]) -> float:
     return (last["resources"] - first["resources"]) / (last["flags"] - first["flags"])
 
 
+def plan_row(item: dict[str, Any]) -> Row:
+    label = f"5. module scale: {item['flags']} flags, trigger {item['trigger']}"
+    if "error" in item:
+        return Row(label, f"`terraform plan` fails: {item['error']}", "plans", False, item["error"])
+    value = f"`terraform plan` {item['plan_seconds']:.1f} s, {item['resources']} resources"
+    return Row(label, value, "plans", True)
+
+
 def run(ctx: Context) -> FigureResult:
-    plans = plan_sizes(QUICK_SIZES if ctx.options.quick else SIZES)
+    quick = ctx.options.quick
+    plans = plan_sizes(QUICK_SIZES if quick else SIZES, () if quick else EVENTBRIDGE_SIZES)
     data: dict[str, Any] = {"method": "terraform plan against the emulator", "plans": plans}
     plot: list[str] = []
-    if len(plans) > 1:
-        data["resources_per_flag"] = round(per_flag(plans), 2)
+    sns = [item for item in plans if item["trigger"] == "sns" and "error" not in item]
+    if len(sns) > 1:
+        data["resources_per_flag"] = round(per_flag(sns), 2)
         from bench.plots import scale_plot  # noqa: PLC0415 - matplotlib loads only when plotting
 
-        plot.append(scale_plot(plans, ctx.options.out))
-    rows = [
-        Row(
-            f"5. module scale: {plan['flags']} flags",
-            f"`terraform plan` {plan['plan_seconds']:.1f} s, {plan['resources']} resources",
-        )
-        for plan in plans
-    ]
+        plot.append(scale_plot(sns, ctx.options.out))
+    rows = [plan_row(item) for item in plans]
     return FigureResult("module_scale", "Module scale", data, rows, plot)

@@ -117,6 +117,8 @@ def test_cold_start_and_tutorial_comparison_are_reported(tmp_path: Path) -> None
 def test_module_scale_plans_the_root_module(tmp_path: Path) -> None:
     results = run_bench(tmp_path, "scale")
     (plan,) = results["figures"]["module_scale"]["data"]["plans"]
+    assert plan["trigger"] == "sns"
+    assert "error" not in plan, plan.get("error")
     # Per flag the module adds one alarm; the rest is the fixed stack.
     assert plan["resources"] > plan["flags"]
     assert plan["plan_seconds"] > 0
