@@ -30,6 +30,15 @@ TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES)
 # Folders with native `terraform test` files: the root (tests/*.tftest.hcl) and every submodule.
 TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
   $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
+# Terraform folders checked or tested at once (each command loads the ~675 MB provider).
+TF_JOBS ?= 2
+
+# $(call tf_init,DIRS): init each folder in turn (the plugin cache is not safe for parallel init).
+tf_init = for dir in $(1); do $(TERRAFORM) -chdir=$$dir init -backend=false -input=false >/dev/null; done
+# $(call tf_each,COMMAND,DIRS): run `terraform COMMAND` in every folder, $(TF_JOBS) at a time;
+# each folder's output is printed whole when it ends; fails when any folder fails.
+tf_each = printf '%s\n' $(2) | xargs -P $(TF_JOBS) -I '{}' $(SHELL) -c \
+  'out=$$($(TERRAFORM) -chdir={} $(1) -no-color 2>&1); rc=$$?; printf "== terraform $(1): %s\n%s\n" {} "$$out"; exit $$rc'
 
 .PHONY: help
 help: ## List the targets (this text)
@@ -87,11 +96,8 @@ test-python: setup build ## Run the pytest suites (PYTEST_ARGS passes extra flag
 
 .PHONY: test-terraform
 test-terraform: setup build ## Run the native terraform tests (mock provider) of the root and every submodule
-	@for dir in $(TF_TEST_DIRS); do \
-	  echo "== terraform test: $$dir"; \
-	  $(TERRAFORM) -chdir=$$dir init -backend=false -input=false >/dev/null; \
-	  $(TERRAFORM) -chdir=$$dir test; \
-	done
+	@$(call tf_init,$(TF_TEST_DIRS))
+	@$(call tf_each,test,$(TF_TEST_DIRS))
 
 ## ---------------------------------------------------------------- lint
 
@@ -107,11 +113,8 @@ lint-python: setup
 .PHONY: lint-terraform
 lint-terraform: setup setup-checkov build
 	$(TERRAFORM) fmt -check -recursive -diff
-	@for dir in $(TF_DIRS); do \
-	  echo "== terraform validate: $$dir"; \
-	  $(TERRAFORM) -chdir=$$dir init -backend=false -input=false >/dev/null; \
-	  $(TERRAFORM) -chdir=$$dir validate -no-color; \
-	done
+	@$(call tf_init,$(TF_DIRS))
+	@$(call tf_each,validate,$(TF_DIRS))
 	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --directory . --framework terraform \
 	  --compact --quiet --skip-download --config-file .checkov.yaml
 
