@@ -59,7 +59,7 @@ class EmulatedAWS(ContextDecorator):
     """moto's `mock_aws` (Lambda without Docker) with the project's extensions active."""
 
     def __init__(self, *, deployment_time_factor: float = 0.0) -> None:
-        self._factor = config._validated_factor(deployment_time_factor)
+        self._factor = config.validated_factor(deployment_time_factor)
         self._mock: MockAWS | None = None
         self._previous_factor = 0.0
         self._region_was_set = True

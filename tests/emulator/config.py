@@ -23,7 +23,7 @@ class ConfigError(ValueError):
     """A run-time setting was given a value the emulator cannot use."""
 
 
-def _validated_factor(value: object) -> float:
+def validated_factor(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"deployment_time_factor must be a number, got {value!r}")
     factor = float(value)
@@ -35,7 +35,7 @@ def _validated_factor(value: object) -> float:
 def set_deployment_time_factor(factor: float) -> float:
     """Set the factor for deployments started from now on; return the previous one."""
     global _deployment_time_factor  # noqa: PLW0603 - one process-wide setting, guarded by _lock
-    validated = _validated_factor(factor)
+    validated = validated_factor(factor)
     with _lock:
         previous = _deployment_time_factor
         _deployment_time_factor = validated
@@ -68,5 +68,5 @@ def apply_settings(body: bytes) -> dict[str, Any]:
     if unknown:
         raise ConfigError(f"unknown setting(s) {unknown}; known: ['deployment_time_factor']")
     if "deployment_time_factor" in settings:
-        set_deployment_time_factor(_validated_factor(settings["deployment_time_factor"]))
+        set_deployment_time_factor(validated_factor(settings["deployment_time_factor"]))
     return current_settings()
