@@ -36,6 +36,7 @@ from tools.stack import (
     Terraform,
     aws_environment,
     deployed_document,
+    deployments,
     drain_queue,
     hosted_versions,
     missing_prerequisites,
@@ -199,9 +200,7 @@ def restore_baseline(stack: Stack) -> None:
         ContentType="application/json",
         LatestVersionNumber=latest,
     )
-    strategy = appconfig.list_deployments(
-        ApplicationId=target.application_id, EnvironmentId=target.environment_id
-    )["Items"][0]["DeploymentStrategyId"]
+    strategy = deployments(stack.aws, target)[-1]["DeploymentStrategyId"]
     appconfig.start_deployment(
         ApplicationId=target.application_id,
         EnvironmentId=target.environment_id,

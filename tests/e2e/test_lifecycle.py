@@ -1,0 +1,131 @@
+"""The stack's life: Terraform agrees with what it applied, a broken setup keeps the alarm's
+event for a person, and `terraform destroy` leaves nothing behind.
+
+The last two scenarios break and then remove the shared stack: conftest.py runs them
+after every other end-to-end scenario, in this order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tests.e2e.conftest import Stack
+from tools.stack import (
+    deployments,
+    drain_queue,
+    leftovers,
+    receive,
+    set_alarm_state,
+    sns_payload,
+)
+
+# A loopback port nothing listens on: connections are refused at once.
+UNREACHABLE = "http://127.0.0.1:9"
+
+
+def failure_targets(stack: Stack) -> int:
+    """How many of the function's failure targets (dead-letter queue, on-failure
+    destination) are the stack's dead-letter queue: each gets its own copy of a failed event."""
+    name = stack.outputs.function_name
+    dead_letter = stack.aws.lambda_.get_function_configuration(FunctionName=name)
+    invoke_config = stack.aws.lambda_.get_function_event_invoke_config(FunctionName=name)
+    targets = [
+        dead_letter.get("DeadLetterConfig", {}).get("TargetArn"),
+        invoke_config.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination"),
+    ]
+    count = targets.count(stack.outputs.dead_letter_queue_arn)
+    assert count, f"the dead-letter queue is no failure target of the function: {targets}"
+    return count
+
+
+@contextmanager
+def function_environment(stack: Stack, **extra: str) -> Iterator[None]:
+    """Add environment variables to the deployed function for the duration (fault injection)."""
+    lambda_ = stack.aws.lambda_
+    name = stack.outputs.function_name
+    original = lambda_.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
+    lambda_.update_function_configuration(
+        FunctionName=name, Environment={"Variables": {**original, **extra}}
+    )
+    try:
+        yield
+    finally:
+        lambda_.update_function_configuration(
+            FunctionName=name, Environment={"Variables": original}
+        )
+
+
+pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
+
+
+def test_plan_after_apply_shows_no_changes(stack: Stack) -> None:
+    pending = stack.terraform.changes_pending()
+
+    assert pending is None, f"terraform plan wants changes:\n{pending}"
+
+
+@pytest.mark.breaks_stack
+def test_appconfig_outage_keeps_the_event_on_failure_and_notifies(scenario: Stack) -> None:
+    """AppConfig unreachable: Lambda retries, then the failure destination keeps the event."""
+    assert scenario.dead_letter_url, "examples/complete should configure a dead-letter queue"
+    flag, alarm = sorted(scenario.outputs.alarm_names.items())[0]
+    versions = scenario.versions()
+    with function_environment(scenario, AWS_ENDPOINT_URL_APPCONFIG=UNREACHABLE):
+        set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: AppConfig unreachable")
+        scenario.settle()
+
+    kept = receive(scenario.aws, scenario.dead_letter_url, failure_targets(scenario))
+    for message in kept:
+        body = json.loads(message["Body"])
+        # The dead-letter queue gets the event itself, an on-failure destination a record
+        # of the invocation with the event as requestPayload.
+        event = body.get("requestPayload", body)
+        alarm_message = json.loads(event["Records"][0]["Sns"]["Message"])
+        assert (alarm_message["AlarmName"], alarm_message["NewStateValue"]) == (alarm, "ALARM")
+    notes = [
+        sns_payload(message) for message in drain_queue(scenario.aws, scenario.notifications_url)
+    ]
+    assert notes, "no failure notification"
+    assert {(note["outcome"], tuple(note["flags"]), note["will_retry"]) for note in notes} == {
+        ("failed", (flag,), True)
+    }
+    assert scenario.versions() == versions
+
+
+@pytest.mark.breaks_stack
+def test_deleted_profile_fails_with_a_notification_and_changes_nothing(scenario: Stack) -> None:
+    target = scenario.outputs.target
+    flag, alarm = sorted(scenario.outputs.alarm_names.items())[0]
+    deployment_count = len(deployments(scenario.aws, target))
+    for version in scenario.versions():
+        scenario.aws.appconfig.delete_hosted_configuration_version(
+            ApplicationId=target.application_id,
+            ConfigurationProfileId=target.profile_id,
+            VersionNumber=version,
+        )
+    scenario.aws.appconfig.delete_configuration_profile(
+        ApplicationId=target.application_id, ConfigurationProfileId=target.profile_id
+    )
+
+    set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: profile deleted")
+    scenario.settle()
+
+    (message,) = receive(scenario.aws, scenario.notifications_url, 1)
+    note = sns_payload(message)
+    assert (note["outcome"], note["flags"], note["alarm"]) == ("failed", [flag], alarm)
+    assert (note["error_code"], note["will_retry"]) == ("aws_rejected", False)
+    assert "ResourceNotFoundException" in note["error_message"]
+    assert len(deployments(scenario.aws, target)) == deployment_count
+
+
+@pytest.mark.destroys_stack
+def test_destroy_leaves_nothing_behind(stack: Stack) -> None:
+    stack.aws.sqs.delete_queue(QueueUrl=stack.notifications_url)
+
+    stack.terraform.destroy()
+
+    assert leftovers(stack.aws) == {}
