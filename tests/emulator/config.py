@@ -24,6 +24,7 @@ class ConfigError(ValueError):
 
 
 def validated_factor(value: object) -> float:
+    """Return `value` as a factor, or raise ConfigError saying what is wrong with it."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"deployment_time_factor must be a number, got {value!r}")
     factor = float(value)
