@@ -41,6 +41,9 @@ CAVEATS = """\
 - Storms run every invocation of one function in one process (threads), as if each had its own
   container but sharing the emulator; the module's default reserved concurrency of 1 would
   instead queue them, which is easier than what is measured here.
+- In a storm all N invocations and the emulator share one process and the machine's 2 cores,
+  so "seconds to all disabled" grows with N mostly from CPU contention; on AWS every
+  invocation has its own CPU.
 - The machine is shared (2 cores): absolute times are noisy; counts are exact.
 """
 

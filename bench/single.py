@@ -76,6 +76,15 @@ def measure(ctx: Context, rounds: int) -> dict[str, Any]:
     }
 
 
+def warm_difference(data: dict[str, Any]) -> str:
+    """' (no GetConfigurationProfile)': what a warm container no longer calls."""
+    skipped = sorted(
+        set(data["calls_cold_container_by_operation"]) - set(data["calls_warm_by_operation"])
+    )
+    names = ", ".join(name.split(":", 1)[1] for name in skipped)
+    return f" (no {names})" if names else ""
+
+
 def run(ctx: Context) -> FigureResult:
     data = measure(ctx, QUICK_ROUNDS if ctx.options.quick else ROUNDS)
     handler = data["handler_ms"]
@@ -91,7 +100,7 @@ def run(ctx: Context) -> FigureResult:
             "1. single rollback: AWS API calls",
             f"{data['calls_cold_container']} in a new container "
             f"({call_names(Counter(data['calls_cold_container_by_operation']))}); "
-            f"{data['calls_warm']} warm",
+            f"{data['calls_warm']} warm{warm_difference(data)}",
             f"<= {MAX_CALLS}",
             worst <= MAX_CALLS,
             "" if worst <= MAX_CALLS else f"worst round made {worst} calls",

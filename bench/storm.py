@@ -198,6 +198,7 @@ def run_storm(ctx: Context, design: Design, size: int) -> dict[str, Any]:
         "outcomes": dict(Counter(d.outcome for d in deliveries)),
         "errors": sorted({e.split(":")[0] for d in deliveries for e in d.errors}),
         "api_calls": sum(calls.values()),
+        "api_calls_max_per_delivery": max(sum(d.calls.values()) for d in deliveries),
         "api_calls_by_operation": dict(calls),
     }
 
