@@ -205,39 +205,41 @@ def _expression(value: list[str]) -> str:
     return text
 
 
-def parse_variables(text: str) -> list[Variable]:
-    """Every ``variable`` block of ``text``, in file order."""
-    variables = []
-    for kind, name, body in _blocks(text):
-        if kind != "variable":
+def _documented(
+    text: str, kind: str, required: tuple[str, ...]
+) -> list[tuple[str, dict[str, list[str]]]]:
+    """(name, attributes) of every ``kind`` block, each checked to have ``required``."""
+    found = []
+    for block_kind, name, body in _blocks(text):
+        if block_kind != kind:
             continue
         attributes = _attributes(body)
-        if "description" not in attributes or "type" not in attributes:
-            raise TfDocsError(f'variable "{name}" needs a type and a description')
-        default = attributes.get("default")
-        variables.append(
-            Variable(
-                name=name,
-                type=_expression(attributes["type"]),
-                description=_string(attributes["description"], f'variable "{name}" description'),
-                default=None if default is None else _expression(default),
-            )
+        missing = [attribute for attribute in required if attribute not in attributes]
+        if missing:
+            raise TfDocsError(f'{kind} "{name}" needs {" and ".join(missing)}')
+        found.append((name, attributes))
+    return found
+
+
+def parse_variables(text: str) -> list[Variable]:
+    """Every ``variable`` block of ``text``, in file order."""
+    return [
+        Variable(
+            name=name,
+            type=_expression(attributes["type"]),
+            description=_string(attributes["description"], f'variable "{name}" description'),
+            default=_expression(attributes["default"]) if "default" in attributes else None,
         )
-    return variables
+        for name, attributes in _documented(text, "variable", ("type", "description"))
+    ]
 
 
 def parse_outputs(text: str) -> list[Output]:
     """Every ``output`` block of ``text``, in file order."""
-    outputs = []
-    for kind, name, body in _blocks(text):
-        if kind != "output":
-            continue
-        attributes = _attributes(body)
-        if "description" not in attributes:
-            raise TfDocsError(f'output "{name}" needs a description')
-        description = _string(attributes["description"], f'output "{name}" description')
-        outputs.append(Output(name=name, description=description))
-    return outputs
+    return [
+        Output(name=name, description=_string(attributes["description"], f'output "{name}"'))
+        for name, attributes in _documented(text, "output", ("description",))
+    ]
 
 
 def _cell(text: str) -> str:

@@ -39,11 +39,8 @@ output "event_rule_arn" {
 }
 
 output "function_alarm_arns" {
-  description = "ARNs of the alarms on the function's errors and on the dead-letter queue depth, keyed \"errors\" and \"dead_letters\"; empty when not created."
-  value = var.create_function_alarms ? {
-    errors       = aws_cloudwatch_metric_alarm.function_errors[0].arn
-    dead_letters = aws_cloudwatch_metric_alarm.dead_letters[0].arn
-  } : {}
+  description = "ARNs of the alarms on the function's errors and on the dead-letter queue depth, keyed \"errors\" and \"dead-letters\"; empty when not created."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.function : key => alarm.arn }
 }
 
 output "environment_variables" {

@@ -260,17 +260,17 @@ run "dead_letter_queue_uses_the_given_kms_key" {
 
 run "function_alarms_notify_people" {
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_errors[0].namespace == "AWS/Lambda" && aws_cloudwatch_metric_alarm.function_errors[0].metric_name == "Errors" && aws_cloudwatch_metric_alarm.function_errors[0].dimensions == tomap({ FunctionName = "flag-rollback" })
+    condition     = aws_cloudwatch_metric_alarm.function["errors"].namespace == "AWS/Lambda" && aws_cloudwatch_metric_alarm.function["errors"].metric_name == "Errors" && aws_cloudwatch_metric_alarm.function["errors"].dimensions == tomap({ FunctionName = "flag-rollback" })
     error_message = "An alarm must watch the function's Errors."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.dead_letters[0].namespace == "AWS/SQS" && aws_cloudwatch_metric_alarm.dead_letters[0].metric_name == "ApproximateNumberOfMessagesVisible" && aws_cloudwatch_metric_alarm.dead_letters[0].dimensions == tomap({ QueueName = "flag-rollback-dlq" })
+    condition     = aws_cloudwatch_metric_alarm.function["dead-letters"].namespace == "AWS/SQS" && aws_cloudwatch_metric_alarm.function["dead-letters"].metric_name == "ApproximateNumberOfMessagesVisible" && aws_cloudwatch_metric_alarm.function["dead-letters"].dimensions == tomap({ QueueName = "flag-rollback-dlq" })
     error_message = "An alarm must watch the dead-letter queue depth."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_errors[0].alarm_actions == toset([var.notification_topic_arn]) && aws_cloudwatch_metric_alarm.dead_letters[0].alarm_actions == toset([var.notification_topic_arn])
+    condition     = aws_cloudwatch_metric_alarm.function["errors"].alarm_actions == toset([var.notification_topic_arn]) && aws_cloudwatch_metric_alarm.function["dead-letters"].alarm_actions == toset([var.notification_topic_arn])
     error_message = "Both alarms must notify the notification topic."
   }
 }
@@ -288,7 +288,7 @@ run "without_notification_topic_nothing_publishes" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_errors[0].alarm_actions) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters[0].alarm_actions) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.function["errors"].alarm_actions) == 0 && length(aws_cloudwatch_metric_alarm.function["dead-letters"].alarm_actions) == 0
     error_message = "Without a topic the function alarms notify nobody."
   }
 }
@@ -301,7 +301,7 @@ run "function_alarms_can_be_turned_off" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 0 && length(aws_cloudwatch_metric_alarm.dead_letters) == 0 && output.function_alarm_arns == tomap({})
+    condition     = length(aws_cloudwatch_metric_alarm.function) == 0 && length(output.function_alarm_arns) == 0
     error_message = "create_function_alarms = false must create no function alarms."
   }
 }
@@ -318,7 +318,7 @@ run "tags_reach_every_taggable_resource" {
       for tags in [
         aws_lambda_function.rollback.tags, aws_iam_role.function.tags, aws_sqs_queue.dead_letter.tags,
         aws_cloudwatch_log_group.function.tags, aws_cloudwatch_event_rule.alarms[0].tags,
-        aws_cloudwatch_metric_alarm.function_errors[0].tags, aws_cloudwatch_metric_alarm.dead_letters[0].tags,
+        aws_cloudwatch_metric_alarm.function["errors"].tags, aws_cloudwatch_metric_alarm.function["dead-letters"].tags,
       ] : tags["Team"] == "payments"
     ])
     error_message = "The tags must be on every taggable resource."
