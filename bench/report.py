@@ -38,9 +38,11 @@ CAVEATS = """\
   measured in the same run.
 - API calls are counted at the client, by operation, through botocore's `before-call` event;
   Lambda would make exactly these requests (retries by botocore are not separate operations).
-- Storms run every invocation of one function in one process (threads), as if each had its own
-  container but sharing the emulator; the module's default reserved concurrency of 1 would
-  instead queue them, which is easier than what is measured here.
+- Storms run every invocation in one process (threads) that starts as a new container: the
+  invocations share its clients and cached profile, where Lambda would give each concurrent
+  invocation a container of its own; they all meet in AppConfig either way. The module's
+  default reserved concurrency of 1 would queue them instead, which is easier than what is
+  measured here.
 - In a storm all N invocations and the emulator share one process and the machine's 2 cores,
   so "seconds to all disabled" grows with N mostly from CPU contention; on AWS every
   invocation has its own CPU.
@@ -69,6 +71,14 @@ def table(results: list[FigureResult]) -> str:
     return "\n".join(lines)
 
 
+def summary(results: list[FigureResult]) -> str:
+    """One sentence: which targets this run missed, or that it met all."""
+    missed = [row.figure for result in results for row in result.rows if row.met is False]
+    if not missed:
+        return "Every target is met."
+    return "Targets missed (why: last column): " + "; ".join(missed) + "."
+
+
 def markdown(results: list[FigureResult], meta: dict[str, Any]) -> str:
     plots = [name for result in results for name in result.plots]
     parts = [
@@ -78,6 +88,8 @@ def markdown(results: list[FigureResult], meta: dict[str, Any]) -> str:
         f"at {meta['finished_at']} on Python {meta['python']} with {meta['cpus']} CPUs, "
         f"in {meta['total_seconds']:.0f} s. What each figure means: README.md, section "
         "Benchmarks. Raw numbers: `results.json`.",
+        "",
+        summary(results),
         "",
         table(results),
         "",
