@@ -398,3 +398,15 @@ def test_concurrent_starts_let_exactly_one_deployment_through(
         ApplicationId=world.app_id, EnvironmentId=world.env_id
     )
     assert len(listed["Items"]) == 1
+
+
+def test_a_deployment_keeps_the_factor_it_started_with(
+    world: FlagWorld, time_factor: Callable[[float], float]
+) -> None:
+    time_factor(1.0)
+    world.deploy(world.put(ON))
+    time_factor(0.0)
+    assert world.deployment(1)["State"] == "BAKING"
+    with pytest.raises(ClientError) as excinfo:
+        world.deploy(world.put(OFF))
+    assert _error(excinfo) == ("ConflictException", 409)
