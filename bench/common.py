@@ -50,6 +50,7 @@ class Row:
     target: str = ""
     met: bool | None = None  # None: informative, no target
     note: str = ""
+    baseline: bool = False  # the tutorial's design measured against our targets, not ours
 
 
 @dataclass

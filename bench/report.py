@@ -59,6 +59,8 @@ def verdict(row: Row) -> str:
         return row.note or "-"
     if row.met:
         return "yes" + (f" ({row.note})" if row.note else "")
+    if row.baseline:
+        return f"no (baseline): {row.note}"
     return f"**no**: {row.note}"
 
 
@@ -73,7 +75,12 @@ def table(results: list[FigureResult]) -> str:
 
 def summary(results: list[FigureResult]) -> str:
     """One sentence: which targets this run missed, or that it met all."""
-    missed = [row.figure for result in results for row in result.rows if row.met is False]
+    missed = [
+        row.figure
+        for result in results
+        for row in result.rows
+        if row.met is False and not row.baseline
+    ]
     if not missed:
         return "Every target is met."
     return "Targets missed (why: last column): " + "; ".join(missed) + "."

@@ -9,6 +9,7 @@ tutorial goes through the same storms and duplicate deliveries as ours (figures 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from bench.common import BenchError, Context, FigureResult, Row, ms, percentiles, timed
@@ -104,6 +105,7 @@ def run(ctx: Context) -> FigureResult:
         for storm in storms
     ]
     rows.append(duplicate_row(duplicates, "6. tutorial, duplicates"))
+    rows = [replace(row, baseline=row.met is not None) for row in rows]
     data = {
         "rounds": rounds,
         "single": single,
