@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,9 +33,12 @@ from tools.stack import (
     StackOutputs,
     Terraform,
     deployed_document,
+    deployments,
     flag_states,
+    leftovers,
     log_lines,
     missing_prerequisites,
+    now_ms,
     receive,
     set_alarm_state,
     sns_payload,
@@ -44,10 +48,17 @@ from tools.stack import (
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete"
 PROGRESS = re.compile(
-    r"^(?P<address>\S+): (?P<what>Creation complete|Destruction complete|Still creating"
-    r"|Still destroying|Modifications complete)(?P<rest>.*)$"
+    r"^(?P<address>\S+): (?P<what>Creation complete|Destruction complete|Modifications complete"
+    r"|Still creating|Still destroying)(?: after (?P<after>\S+))?(?:\.\.\. \[(?P<elapsed>[^]]+)\])?"
 )
-ERROR = re.compile(r"^(Error|│ Error)")
+VERBS = {
+    "Creation complete": "created",
+    "Destruction complete": "destroyed",
+    "Modifications complete": "updated",
+    "Still creating": "creating",
+    "Still destroying": "destroying",
+}
+ERROR = re.compile(r"^[│ ]*Error")
 
 
 # ------------------------------------------------------------------ output
@@ -69,8 +80,9 @@ class Printer:
         """Condense Terraform's apply/destroy output to one line per resource event."""
         match = PROGRESS.match(line)
         if match:
-            address = re.sub(r"^module\.example\.", "", match["address"])
-            self.line(f"{match['what'].lower():<21} {address}{match['rest']}")
+            address = match["address"].removeprefix("module.flag_rollback.").removeprefix("module.")
+            timing = match["after"] or match["elapsed"] or ""
+            self.line(f"{VERBS[match['what']]:<11} {address}  {timing}".rstrip())
         elif ERROR.match(line) or line.startswith(("Apply complete", "Destroy complete")):
             self.line(line)
 
@@ -103,108 +115,154 @@ def timeline(events: list[Event]) -> Iterator[str]:
 def show_flags(printer: Printer, title: str, states: dict[str, bool]) -> None:
     printer.line(title)
     for name, enabled in sorted(states.items()):
-        printer.line(f"  {name:<28} {'enabled' if enabled else 'DISABLED'}")
+        printer.line(f"  {name:<28} {_state(enabled)}")
 
 
-def fire_and_observe(printer: Printer, aws: Aws, emulator: Emulator, stack: StackOutputs) -> None:
-    """Fire one flag's alarm and print what happened, timed from recorded events."""
+@dataclass(frozen=True)
+class Observed:
+    """What one alarm caused, as the stack recorded it."""
+
+    flag: str
+    alarm: str
+    before: dict[str, bool]
+    after: dict[str, bool]
+    events: list[Event]
+    notification: dict[str, Any]
+    subject: str
+
+
+def fire_alarm(aws: Aws, emulator: Emulator, stack: StackOutputs, flag: str) -> Observed:
+    """Fire the flag's alarm, wait for everything it causes, and collect the evidence."""
     target = stack.target
     before = flag_states(deployed_document(aws, target))
-    show_flags(printer, "flags as deployed:", before)
-
-    flag = sorted(name for name in stack.alarm_names if before.get(name))[0]
-    alarm = stack.alarm_names[flag]
     queue_url = subscribe_queue(aws, stack.notification_topic_arn, "demo-notifications")
-    log_start_ms = int(time.time() * 1000)
+    previous = deployments(aws, target)[-1]["DeploymentNumber"]
+    log_start_ms = now_ms()
 
-    printer.step(f"fire the alarm of flag {flag!r}: SetAlarmState {alarm} -> ALARM")
+    alarm = stack.alarm_names[flag]
     fired_at = set_alarm_state(aws, alarm, "ALARM", "demo: error rate above threshold")
     emulator.wait_idle(timeout=60)
-    deployment = wait_deployed(aws, target, timeout=60)
+    deployment = wait_deployed(aws, target, after=previous, timeout=60)
     (message,) = receive(aws, queue_url, 1, timeout=30)
+    aws.sqs.delete_queue(QueueUrl=queue_url)
 
+    number, version = deployment["DeploymentNumber"], deployment["ConfigurationVersion"]
     events = [
-        Event(fired_at, f"alarm {alarm} state ALARM"),
+        Event(fired_at, f"alarm {alarm} -> ALARM (CloudWatch StateUpdatedTimestamp)"),
+        Event(deployment["StartedAt"], f"version {version} created, deployment #{number} started"),
+        Event(deployment["CompletedAt"], f"deployment #{number} complete"),
         Event(
-            deployment["StartedAt"],
-            f"deployment #{deployment['DeploymentNumber']} started "
-            f"(configuration version {deployment['ConfigurationVersion']})",
+            _from_ms(int(message["Attributes"]["SentTimestamp"])),
+            "notification delivered to the subscribed SQS queue",
         ),
-        Event(deployment["CompletedAt"], f"deployment #{deployment['DeploymentNumber']} complete"),
-        Event(_from_ms(int(message["Attributes"]["SentTimestamp"])), "notification delivered"),
+        *function_events(aws, stack.function_log_group, log_start_ms),
     ]
-    events.extend(function_events(aws, stack.function_log_group, log_start_ms))
-    printer.step("timeline (from the stack's own timestamps)")
-    for line in timeline(events):
-        printer.line(line)
-
-    after = flag_states(deployed_document(aws, target))
-    printer.step("result")
-    show_flags(printer, "flags as deployed now:", after)
-    printer.line(
-        f"flag {flag!r}: {'enabled' if before[flag] else 'disabled'} -> "
-        f"{'enabled' if after[flag] else 'disabled'}"
+    return Observed(
+        flag=flag,
+        alarm=alarm,
+        before=before,
+        after=flag_states(deployed_document(aws, target)),
+        events=events,
+        notification=sns_payload(message),
+        subject=str(json.loads(message["Body"]).get("Subject", "")),
     )
-    printer.line("notification:")
-    for text in json.dumps(sns_payload(message), indent=2).splitlines():
+
+
+def report(printer: Printer, observed: Observed) -> None:
+    printer.step("timeline (every time read back from the stack: CloudWatch, Logs, AppConfig, SQS)")
+    for line in timeline(observed.events):
+        printer.line(line)
+    printer.step("result")
+    show_flags(printer, "flags as deployed now (read through appconfigdata):", observed.after)
+    printer.line(
+        f"flag {observed.flag!r}: {_state(observed.before[observed.flag])} -> "
+        f"{_state(observed.after[observed.flag])}"
+    )
+    printer.line(f"notification: {observed.subject}")
+    for text in json.dumps(observed.notification, indent=2).splitlines():
         printer.line(f"  {text}")
-    if after[flag]:
-        raise StackError(f"flag {flag!r} is still enabled after its alarm fired")
+    if observed.after[observed.flag]:
+        raise StackError(f"flag {observed.flag!r} is still enabled after its alarm fired")
+
+
+def _state(enabled: bool) -> str:
+    return "enabled" if enabled else "DISABLED"
+
+
+REPORT = re.compile(r"^REPORT RequestId: (?P<id>\S+)\s+Duration: (?P<ms>[0-9.]+) ms")
 
 
 def function_events(aws: Aws, group: str, since_ms: int) -> list[Event]:
-    """The first and last log lines the function wrote for this alarm."""
-    lines = list(log_lines(aws, group, since_ms=since_ms))
-    if not lines:
-        return []
-    first, last = lines[0], lines[-1]
-    return [
-        Event(_from_ms(first[0]), f"function started ({_summary(first[1])})"),
-        Event(_from_ms(last[0]), f"function finished ({_summary(last[1])})"),
-    ]
+    """When each invocation started and ended, from its REPORT line in CloudWatch Logs.
 
-
-def _summary(message: str) -> str:
-    text = message.strip()
-    return text if len(text) <= 70 else text[:67] + "..."
+    Lambda writes REPORT when an invocation ends, with its duration: the start is the
+    line's timestamp minus that duration.
+    """
+    events: list[Event] = []
+    for timestamp, message in log_lines(aws, group, since_ms=since_ms):
+        match = REPORT.match(message)
+        if match:
+            ended = _from_ms(timestamp)
+            started = ended - timedelta(milliseconds=float(match["ms"]))
+            events.append(Event(started, f"function invoked (request {match['id'][:8]})"))
+            events.append(Event(ended, f"function finished after {float(match['ms']):.0f} ms"))
+    return events
 
 
 @contextmanager
 def interrupts_as_exceptions() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt so the clean-up below runs for it too."""
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt, so the clean-up in `run` runs for both."""
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, interrupt),
+        # Also when started in the background, where SIGINT may be ignored.
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def run(printer: Printer) -> None:
     printer.step("start the local AWS emulator")
     with Emulator.start() as emulator, tempfile.TemporaryDirectory(prefix="demo-") as tmp:
         printer.line(f"listening on {emulator.endpoint}")
-        emulator.configure(deployment_time_factor=0.001)
         terraform = Terraform(
             EXAMPLE,
             emulator.endpoint,
             data_dir=Path(tmp) / ".terraform",
             state=Path(tmp) / "terraform.tfstate",
         )
-        printer.step("terraform init + apply examples/complete (about a minute)")
+        printer.step("terraform init")
         terraform.init()
         try:
+            printer.step("terraform apply examples/complete (about a minute: SQS queues are slow)")
             terraform.apply(on_line=printer.terraform_progress)
             aws = Aws(emulator.endpoint)
             stack = StackOutputs.parse(terraform.outputs())
-            fire_and_observe(printer, aws, emulator, stack)
+            before = flag_states(deployed_document(aws, stack.target))
+            show_flags(printer, "flags as deployed (read through appconfigdata):", before)
+            flag = sorted(name for name in stack.alarm_names if before.get(name))[0]
+            printer.step(f"fire the alarm of flag {flag!r}: SetAlarmState -> ALARM")
+            report(printer, fire_alarm(aws, emulator, stack, flag))
         finally:
             printer.step("terraform destroy")
-            _guard(lambda: terraform.destroy(on_line=printer.terraform_progress), printer)
+            _guard(lambda: destroy(printer, terraform, Aws(emulator.endpoint)), printer)
             printer.step("stop the emulator")
+
+
+def destroy(printer: Printer, terraform: Terraform, aws: Aws) -> None:
+    """Destroy the stack and say whether anything was left behind."""
+    terraform.destroy(on_line=printer.terraform_progress)
+    left = leftovers(aws)
+    printer.line(
+        f"left behind: {left}" if left else "nothing left behind (checked through the APIs)"
+    )
 
 
 def _guard(action: Callable[[], None], printer: Printer) -> None:
@@ -226,7 +284,7 @@ def main() -> int:
         with interrupts_as_exceptions():
             run(printer)
     except KeyboardInterrupt:
-        print("\ninterrupted: the stack was destroyed and the emulator stopped", file=sys.stderr)
+        print("\ninterrupted (clean-up ran: see above)", file=sys.stderr)
         return 130
     except (StackError, TimeoutError) as error:
         print(f"\nerror: {error}", file=sys.stderr)

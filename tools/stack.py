@@ -254,7 +254,7 @@ class Terraform:
             raise
         output = "\n".join(lines)
         if code not in ok_codes:
-            raise StackError(f"terraform {' '.join(args)} failed ({code}):\n{output}")
+            raise StackError(f"terraform {args[0]} failed ({code}):\n{_errors(lines)}")
         return code, output
 
     def _state_args(self) -> list[str]:
@@ -269,7 +269,7 @@ class Terraform:
         on_line: Callable[[str], None] | None = None,
     ) -> None:
         """Plan to a file, then apply that plan (its output is progress lines only)."""
-        plan = self.workdir / "stack.tfplan"
+        plan = (self.data_dir or self.workdir) / "stack.tfplan"
         self.run(
             "plan", "-input=false", f"-out={plan}", *self._state_args(), *self._vars(variables)
         )
@@ -309,6 +309,14 @@ class Terraform:
     @staticmethod
     def _vars(variables: Mapping[str, str] | None) -> list[str]:
         return [f"-var={name}={value}" for name, value in (variables or {}).items()]
+
+
+def _errors(lines: list[str]) -> str:
+    """Terraform's error blocks (from the first "Error:" on), or its last lines."""
+    for index, line in enumerate(lines):
+        if line.lstrip("│ ").startswith("Error:"):
+            return "\n".join(lines[index:])
+    return "\n".join(lines[-30:])
 
 
 # ------------------------------------------------------------------ AWS clients
@@ -452,12 +460,14 @@ def deployments(aws: Aws, target: FlagTarget) -> list[dict[str, Any]]:
     ]
 
 
-def wait_deployed(aws: Aws, target: FlagTarget, *, timeout: float = 30.0) -> dict[str, Any]:
-    """Wait until the newest deployment to the environment is COMPLETE; return it."""
+def wait_deployed(
+    aws: Aws, target: FlagTarget, *, after: int = 0, timeout: float = 30.0
+) -> dict[str, Any]:
+    """Wait until the newest deployment, numbered above ``after``, is COMPLETE; return it."""
 
     def latest_complete() -> dict[str, Any] | None:
         found = deployments(aws, target)
-        if found and found[-1]["State"] == "COMPLETE":
+        if found and found[-1]["DeploymentNumber"] > after and found[-1]["State"] == "COMPLETE":
             return found[-1]
         return None
 
@@ -628,3 +638,21 @@ def leftovers(aws: Aws, *, keep_queues: tuple[str, ...] = ()) -> dict[str, list[
         "kms keys": kms_keys,
     }
     return {kind: names for kind, names in found.items() if names}
+
+
+def function_decisions(aws: Aws, group: str, *, since_ms: int = 0) -> list[dict[str, Any]]:
+    """The function's decision log lines (JSON with a ``decision`` key), oldest first."""
+    found: list[dict[str, Any]] = []
+    for _, message in log_lines(aws, group, since_ms=since_ms):
+        try:
+            record = json.loads(message)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and "decision" in record:
+            found.append(record)
+    return found
+
+
+def now_ms() -> int:
+    """The wall clock in milliseconds, the unit of CloudWatch Logs timestamps."""
+    return int(time.time() * 1000)
