@@ -53,6 +53,7 @@ resource "aws_lambda_function" "rollback" {
   #checkov:skip=CKV_AWS_50:X-Ray allows no resource scoping (xray:PutTraceSegments needs "*"); tracing stays off to keep the policy free of wildcards.
   #checkov:skip=CKV_AWS_173:The environment holds resource IDs and settings, no secrets; Lambda encrypts it at rest with its own key.
   #checkov:skip=CKV_AWS_272:Code signing is optional: set var.code_signing_config_arn to enforce it.
+  #checkov:skip=CKV_AWS_116:Failed invocations go to the same queue as the on-failure destination of aws_lambda_function_event_invoke_config.rollback (a record with the error and the event); a dead_letter_config too would put every failure in the queue twice.
   function_name                  = var.name
   description                    = "Rolls back a feature flag in AppConfig when its error-rate alarm fires."
   role                           = aws_iam_role.function.arn
@@ -81,10 +82,6 @@ resource "aws_lambda_function" "rollback" {
     system_log_level      = "INFO"
   }
 
-  dead_letter_config {
-    target_arn = aws_sqs_queue.dead_letter.arn
-  }
-
   tags = var.tags
 
   lifecycle {
@@ -102,7 +99,8 @@ resource "aws_lambda_function" "rollback" {
   depends_on = [aws_iam_role_policy.function]
 }
 
-# Asynchronous invocations (SNS, EventBridge) retry, then land in the dead-letter queue.
+# Asynchronous invocations (SNS, EventBridge) retry, then land in the dead-letter queue as an
+# on-failure destination record (the error, the attempts and the original event).
 resource "aws_lambda_function_event_invoke_config" "rollback" {
   function_name                = aws_lambda_function.rollback.function_name
   maximum_retry_attempts       = var.maximum_retry_attempts
