@@ -10,10 +10,9 @@ moto stores alarm states but acts on none of them. `install()` makes every state
 - put a `CloudWatch Alarm State Change` event (source `aws.cloudwatch`) on the default
   EventBridge bus of the alarm's account and region, whether or not actions are enabled.
 
-A transition to the state the alarm is already in is not a change: nothing is sent. Three
-more details follow AWS: a new alarm starts in INSUFFICIENT_DATA, updating an existing
-alarm keeps its state, and DescribeAlarms applies every filter it is given together
-(moto uses only the first of ActionPrefix, AlarmNamePrefix, AlarmNames, StateValue).
+A transition to the state the alarm is already in is not a change: nothing is sent. Two
+PutMetricAlarm details follow AWS as well: a new alarm starts in INSUFFICIENT_DATA, and
+updating an existing alarm keeps its state. (DescribeAlarms filters: cloudwatch_describe.)
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ from typing import Any
 
 import botocore.loaders
 from moto.cloudwatch.models import Alarm, CloudWatchBackend, MetricDataQuery
-from moto.cloudwatch.responses import CloudWatchResponse
-from moto.core.responses import ActionResult
 
 SUBJECT_LIMIT = 100
 TREAT_MISSING_DATA_PREFIX = "- TreatMissingData:                    "
@@ -348,30 +345,6 @@ def _put_metric_alarm(self: CloudWatchBackend, name: str, *args: Any, **kwargs: 
     return alarm
 
 
-def _matches_filters(alarm: Alarm, request: CloudWatchResponse) -> bool:
-    names = request._get_param("AlarmNames", [])
-    prefix = request._get_param("AlarmNamePrefix")
-    action_prefix = request._get_param("ActionPrefix")
-    state = request._get_param("StateValue")
-    return (
-        (not names or alarm.name in names)
-        and (not prefix or alarm.name.startswith(prefix))
-        and (not action_prefix or any(a.startswith(action_prefix) for a in alarm.alarm_actions))
-        and (not state or alarm.state_value == state)
-    )
-
-
-def _describe_alarms(self: CloudWatchResponse) -> ActionResult:
-    """DescribeAlarms with its filters combined (AND), as CloudWatch applies them."""
-    alarms = [a for a in self.cloudwatch_backend.describe_alarms() if _matches_filters(a, self)]
-    types = self._get_param("AlarmTypes", [])
-    metric = [a for a in alarms if a.rule is None] if not types or "MetricAlarm" in types else []
-    composite = (
-        [a for a in alarms if a.rule is not None] if not types or "CompositeAlarm" in types else []
-    )
-    return ActionResult({"MetricAlarms": metric, "CompositeAlarms": composite})
-
-
 def install() -> None:
     """Patch moto's CloudWatch so alarm state changes act (idempotent)."""
     global _installed  # noqa: PLW0603 - once per process
@@ -380,5 +353,4 @@ def install() -> None:
             return
         Alarm.update_state = _update_state  # type: ignore[method-assign]
         CloudWatchBackend.put_metric_alarm = _put_metric_alarm  # type: ignore[method-assign]
-        CloudWatchResponse.describe_alarms = _describe_alarms  # type: ignore[method-assign]
         _installed = True

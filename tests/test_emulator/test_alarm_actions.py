@@ -379,25 +379,3 @@ def test_lambda_alarm_action_receives_cloudwatchs_lambda_event(
     assert event["alarmData"]["alarmName"] == "FeatureFlag-direct"
     assert event["alarmData"]["state"]["value"] == "ALARM"
     assert event["alarmData"]["previousState"]["value"] == "INSUFFICIENT_DATA"
-
-
-def test_describe_alarms_combines_its_filters(in_process_clients: ClientFactory) -> None:
-    aws = in_process_clients
-    topic, _ = topic_to_queue(aws)
-    for name in ("FeatureFlag-a", "FeatureFlag-b", "Other-c"):
-        put_simple_alarm(aws, name, topic)
-    cloudwatch = aws("cloudwatch")
-    cloudwatch.set_alarm_state(AlarmName="FeatureFlag-a", StateValue="ALARM", StateReason="x")
-    cloudwatch.set_alarm_state(AlarmName="Other-c", StateValue="ALARM", StateReason="x")
-
-    def names(**filters: Any) -> list[str]:
-        return [a["AlarmName"] for a in cloudwatch.describe_alarms(**filters)["MetricAlarms"]]
-
-    assert names(AlarmNamePrefix="FeatureFlag-", StateValue="ALARM") == ["FeatureFlag-a"]
-    assert names(AlarmNames=["FeatureFlag-b", "Other-c"], StateValue="ALARM") == ["Other-c"]
-    assert names(StateValue="ALARM", AlarmTypes=["CompositeAlarm"]) == []
-    assert sorted(names(ActionPrefix="arn:aws:sns:")) == [
-        "FeatureFlag-a",
-        "FeatureFlag-b",
-        "Other-c",
-    ]
