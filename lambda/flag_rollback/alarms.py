@@ -47,8 +47,8 @@ def flag_alarms(settings: Settings, *, only_alarm: bool) -> list[AlarmState]:
             name = str(alarm.get("AlarmName", ""))
             flag = alarm_flag(settings.alarm_pattern, name)
             state = str(alarm.get("StateValue", ""))
-            # The filter is checked here too: AWS combines AlarmNamePrefix and StateValue,
-            # moto 5.2 applies only the first of them.
+            # The state is checked here too, so an endpoint that ignores one of the
+            # combined filters (plain moto 5.2 does) can never widen the storm check.
             if flag is not None and (state == "ALARM" or not only_alarm):
                 found.append(AlarmState(name, state, flag))
         token = page.get("NextToken")

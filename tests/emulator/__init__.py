@@ -34,6 +34,7 @@ EXTENSIONS: tuple[str, ...] = (
     "tests.emulator.appconfigdata",
     "tests.emulator.terraform_fixes",
     "tests.emulator.cloudwatch_actions",
+    "tests.emulator.cloudwatch_describe",
     "tests.emulator.lambda_exec",
 )
 
