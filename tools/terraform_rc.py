@@ -44,12 +44,20 @@ def _search(base: Path) -> Path | None:
     try:
         found = subprocess.run(
             [
-                "find", str(base), "-xdev",
-                "-path", f"*{_REGISTRY_DIR}/hashicorp/aws/*",
-                "-name", "terraform-provider-aws*",
-                "-print", "-quit",
+                "find",
+                str(base),
+                "-xdev",
+                "-path",
+                f"*{_REGISTRY_DIR}/hashicorp/aws/*",
+                "-name",
+                "terraform-provider-aws*",
+                "-print",
+                "-quit",
             ],
-            capture_output=True, text=True, timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return None
