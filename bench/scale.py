@@ -83,13 +83,14 @@ def terraform(
     return completed, time.perf_counter() - started
 
 
-def first_error(stderr: str) -> str:
-    """The first `Error:` line of terraform's output, with the line after it."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    for index, line in enumerate(lines):
-        if line.startswith("Error:"):
-            return " ".join(lines[index : index + 2])[:300]
-    return (lines[-1] if lines else "no output")[:300]
+def first_error(output: str) -> str:
+    """Terraform's first `Error:` line, cut before any quoted value and to 160 characters."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    error = next((line for line in lines if line.startswith("Error:")), lines[-1] if lines else "")
+    quoted_value = error.find(': "', len("Error:"))
+    if quoted_value > 0:
+        error = error[:quoted_value]
+    return error[:160] or "no output"
 
 
 def plan(size: int, trigger: str, env: dict[str, str]) -> dict[str, Any]:
@@ -147,7 +148,7 @@ def per_flag(plans: list[dict[str, Any]]) -> float:
 def plan_row(item: dict[str, Any]) -> Row:
     label = f"5. module scale: {item['flags']} flags, trigger {item['trigger']}"
     if "error" in item:
-        return Row(label, f"`terraform plan` fails: {item['error']}", "plans", False, item["error"])
+        return Row(label, "`terraform plan` fails", "plans", False, item["error"])
     value = f"`terraform plan` {item['plan_seconds']:.1f} s, {item['resources']} resources"
     return Row(label, value, "plans", True)
 
