@@ -1,6 +1,6 @@
 """Figure 5: module scale, `terraform plan` of the root module for 10, 100 and 500 flags.
 
-A throw-away root configuration in .cache/bench-scale/ calls the module (by relative path)
+A throw-away root configuration in .cache/bench-scale-*/ calls the module (by relative path)
 with N generated flags and an AWS provider pointed at the emulator's HTTP server
 (AWS_ENDPOINT_URL), so the plan is a real `terraform plan`: data sources are read from the
 emulator and nothing exists yet. Timed: the `plan` command only (init runs once, untimed).
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.common import FAKE_AWS_ENV, ROOT, BenchError, Context, FigureResult, Row
@@ -26,7 +27,7 @@ SIZES = (10, 100, 500)
 QUICK_SIZES = (3,)
 # The EventBridge trigger lists every alarm ARN in one event pattern: plan it at the largest size.
 EVENTBRIDGE_SIZES = (500,)
-WORK_DIR = ROOT / ".cache" / "bench-scale"
+CACHE_DIR = ROOT / ".cache"  # work folders go here: the module is sourced by relative path
 PLAN_SUMMARY = re.compile(r"Plan: (\d+) to add, (\d+) to change, (\d+) to destroy")
 TIMEOUT_S = 300
 
@@ -59,21 +60,21 @@ provider "aws" {
 }
 
 module "flag_rollback" {
-  source       = "../.."
+  source       = "MODULE_SOURCE"
   flags        = { for index in range(var.flag_count) : format("flag%03d", index) => {} }
   trigger      = var.trigger
-  package_path = "${path.module}/../../dist/flag-rollback.zip"
+  package_path = "ZIP_PATH"
 }
 """
 
 
 def terraform(
-    args: list[str], env: dict[str, str]
+    work: Path, args: list[str], env: dict[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run terraform in WORK_DIR; return the completed process and its wall time."""
+    """Run terraform in `work`; return the completed process and its wall time."""
     started = time.perf_counter()
     completed = subprocess.run(
-        [terraform_binary(), f"-chdir={WORK_DIR}", *args],
+        [terraform_binary(), f"-chdir={work}", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -93,9 +94,16 @@ def first_error(output: str) -> str:
     return error[:160] or "no output"
 
 
-def plan(size: int, trigger: str, env: dict[str, str]) -> dict[str, Any]:
+def root_config(work: Path, zip_path: Path) -> str:
+    """The generated root module: the module by relative path, the zip by absolute path."""
+    source = os.path.relpath(ROOT, work)
+    return ROOT_CONFIG.replace("MODULE_SOURCE", source).replace("ZIP_PATH", str(zip_path))
+
+
+def plan(work: Path, size: int, trigger: str, env: dict[str, str]) -> dict[str, Any]:
     """One `terraform plan`: wall time and resources to add, or the error it stopped at."""
     completed, seconds = terraform(
+        work,
         [
             "plan",
             "-input=false",
@@ -116,22 +124,24 @@ def plan(size: int, trigger: str, env: dict[str, str]) -> dict[str, Any]:
 
 
 def plan_sizes(
-    sizes: tuple[int, ...], eventbridge_sizes: tuple[int, ...] = ()
+    zip_path: Path, sizes: tuple[int, ...], eventbridge_sizes: tuple[int, ...] = ()
 ) -> list[dict[str, Any]]:
     """Plan every size with the SNS trigger, then `eventbridge_sizes` with EventBridge."""
-    shutil.rmtree(WORK_DIR, ignore_errors=True)
-    WORK_DIR.mkdir(parents=True)
-    (WORK_DIR / "main.tf").write_text(ROOT_CONFIG)
     configure_terraform()
-    with EmulatorServer(port=0) as server:
+    CACHE_DIR.mkdir(exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-scale-", dir=CACHE_DIR) as folder,
+        EmulatorServer(port=0) as server,
+    ):
+        work = Path(folder)
+        (work / "main.tf").write_text(root_config(work, zip_path))
         env = {**os.environ, **FAKE_AWS_ENV, "AWS_ENDPOINT_URL": server.endpoint}
         env["TF_IN_AUTOMATION"] = "1"
-        init, init_s = terraform(["init", "-input=false", "-no-color"], env)
+        init, init_s = terraform(work, ["init", "-input=false", "-no-color"], env)
         if init.returncode != 0:
             raise BenchError(f"terraform init failed:\n{init.stderr[-3000:]}")
-        plans = [plan(size, "sns", env) for size in sizes]
-        plans += [plan(size, "eventbridge", env) for size in eventbridge_sizes]
-    shutil.rmtree(WORK_DIR, ignore_errors=True)
+        plans = [plan(work, size, "sns", env) for size in sizes]
+        plans += [plan(work, size, "eventbridge", env) for size in eventbridge_sizes]
     for item in plans:
         item["init_seconds"] = round(init_s, 2)
     return plans
@@ -155,7 +165,8 @@ def plan_row(item: dict[str, Any]) -> Row:
 
 def run(ctx: Context) -> FigureResult:
     quick = ctx.options.quick
-    plans = plan_sizes(QUICK_SIZES if quick else SIZES, () if quick else EVENTBRIDGE_SIZES)
+    sizes = QUICK_SIZES if quick else SIZES
+    plans = plan_sizes(ctx.options.zip_path, sizes, () if quick else EVENTBRIDGE_SIZES)
     data: dict[str, Any] = {"method": "terraform plan against the emulator", "plans": plans}
     plot: list[str] = []
     sns = [item for item in plans if item["trigger"] == "sns" and "error" not in item]
