@@ -8,6 +8,7 @@ subprocess, so the function is imported from the unpacked zip exactly as `make b
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -122,3 +123,28 @@ def test_module_scale_plans_the_root_module(tmp_path: Path) -> None:
     # Per flag the module adds one alarm; the rest is the fixed stack.
     assert plan["resources"] > plan["flags"]
     assert plan["plan_seconds"] > 0
+
+
+def module_default(pattern: str, text: str) -> int:
+    found = re.search(pattern, text)
+    assert found, f"no match for {pattern!r}"
+    return int(found.group(1))
+
+
+def test_readme_time_to_mitigation_uses_the_module_defaults() -> None:
+    """The README's budget must follow variables.tf and the emergency strategy if they change."""
+    variables = (ROOT / "variables.tf").read_text()
+    period = module_default(r"period\s*=\s*optional\(number,\s*(\d+)\)", variables)
+    periods = module_default(r"evaluation_periods\s*=\s*optional\(number,\s*(\d+)\)", variables)
+    assert re.search(r"datapoints_to_alarm\s*=\s*optional\(number\)", variables)
+    strategy = (ROOT / "modules" / "appconfig" / "main.tf").read_text()
+    duration = module_default(r"deployment_duration_in_minutes\s*=\s*(\d+)", strategy)
+    bake = module_default(r"final_bake_time_in_minutes\s*=\s*(\d+)", strategy)
+
+    readme = (ROOT / "README.md").read_text()
+    budget = readme[readme.index("### Time to mitigation") :]
+    assert f"{period} s x {periods} = {period * periods} s" in budget
+    assert duration == bake == 0
+    assert "no bake time | about 0 s" in budget
+    worst = period * periods + 1 + 1 + 45  # alarm, delivery, function, agent polling
+    assert f"about {worst // 60} min {worst % 60} s" in budget
