@@ -39,6 +39,7 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 DEFAULT_REGION = "us-east-1"
+ASYNC_DRAIN_TIMEOUT_S = 30.0
 
 _installed: set[str] = set()
 _install_lock = threading.Lock()
@@ -81,6 +82,11 @@ class EmulatedAWS(ContextDecorator):
         traceback: TracebackType | None,
     ) -> None:
         if self._mock is not None:
+            # Let asynchronous invocations (SNS/EventBridge -> Lambda) finish before the
+            # state they write to is wiped; work still running after this is only logged.
+            from tests.emulator import lambda_exec  # noqa: PLC0415 - installed by then
+
+            lambda_exec.wait_idle(ASYNC_DRAIN_TIMEOUT_S)
             self._mock.stop()
             self._mock = None
         if not self._region_was_set:
