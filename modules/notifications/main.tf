@@ -180,4 +180,8 @@ resource "aws_sns_topic_subscription" "notifications" {
   topic_arn = local.notification_topic_arn
   protocol  = each.value.protocol
   endpoint  = each.value.endpoint
+
+  # The ARN is built from the topic's name, so it carries no dependency on the topic:
+  # without this, Subscribe can run before CreateTopic ("Topic does not exist").
+  depends_on = [aws_sns_topic.notifications]
 }
