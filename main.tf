@@ -8,6 +8,7 @@ module "appconfig" {
   source = "./modules/appconfig"
 
   name                         = var.name_prefix
+  create                       = var.appconfig_create
   application_id               = var.appconfig_application_id
   environment_id               = var.appconfig_environment_id
   environment_name             = var.appconfig_environment_name

@@ -111,6 +111,17 @@ variable "appconfig_environment_id" {
   }
 }
 
+variable "appconfig_create" {
+  description = "Which AppConfig pieces to create (application, environment, configuration_profile, deployment_strategy); an unset entry is derived from its ID (null ID = create). Set an entry to false when its ID comes from a resource created in the same apply, as Terraform knows such IDs only after apply."
+  type = object({
+    application           = optional(bool)
+    environment           = optional(bool)
+    configuration_profile = optional(bool)
+    deployment_strategy   = optional(bool)
+  })
+  default = {}
+}
+
 variable "appconfig_environment_name" {
   description = "Name of the AppConfig environment created when appconfig_environment_id is null."
   type        = string

@@ -74,6 +74,21 @@ run "existing_appconfig_is_used_as_given" {
   }
 }
 
+run "appconfig_create_lets_ids_come_from_the_same_apply" {
+  command = plan
+
+  variables {
+    appconfig_create                   = { application = false, configuration_profile = false }
+    appconfig_application_id           = "abc1234"
+    appconfig_configuration_profile_id = "ghi9012"
+  }
+
+  assert {
+    condition     = module.function.environment_variables["APPCONFIG_APPLICATION_ID"] == "abc1234" && module.function.environment_variables["APPCONFIG_CONFIGURATION_PROFILE_ID"] == "ghi9012"
+    error_message = "With create entries false the function must use the given IDs."
+  }
+}
+
 run "sns_trigger_is_the_default" {
   assert {
     condition     = output.event_rule_arn == null && output.alarm_topic_arn != output.function_arn

@@ -28,6 +28,8 @@ module "flag_rollback" {
   alarm_name_format = "FeatureFlag-%s-ErrorRate-${each.key}"
   metric_convention = { extra_dimensions = { Environment = each.key } }
 
+  # These IDs exist only after apply: say explicitly that the stack must not create them.
+  appconfig_create                   = { application = false, configuration_profile = false }
   appconfig_application_id           = aws_appconfig_application.shop.id
   appconfig_configuration_profile_id = aws_appconfig_configuration_profile.flags.configuration_profile_id
   appconfig_environment_name         = each.key

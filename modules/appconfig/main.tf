@@ -1,8 +1,9 @@
 locals {
-  create_application = var.application_id == null
-  create_environment = var.environment_id == null
-  create_profile     = var.configuration_profile_id == null
-  create_strategy    = var.deployment_strategy_id == null
+  # An explicit var.create entry wins: it is known at plan time even when the ID is not.
+  create_application = var.create.application != null ? var.create.application : var.application_id == null
+  create_environment = var.create.environment != null ? var.create.environment : var.environment_id == null
+  create_profile     = var.create.configuration_profile != null ? var.create.configuration_profile : var.configuration_profile_id == null
+  create_strategy    = var.create.deployment_strategy != null ? var.create.deployment_strategy : var.deployment_strategy_id == null
   create_version     = local.create_profile && var.initial_configuration != null
   deploy_version     = var.deploy_initial_configuration
 

@@ -1,21 +1,41 @@
 output "application_id" {
   description = "ID of the AppConfig application (created or given)."
   value       = local.application_id
+
+  precondition {
+    condition     = local.application_id != null
+    error_message = "create.application = false needs application_id: the ID of the existing application."
+  }
 }
 
 output "environment_id" {
   description = "ID of the AppConfig environment (created or given)."
   value       = local.environment_id
+
+  precondition {
+    condition     = local.environment_id != null
+    error_message = "create.environment = false needs environment_id: the ID of the existing environment."
+  }
 }
 
 output "configuration_profile_id" {
   description = "ID of the feature-flag configuration profile (created or given)."
   value       = local.configuration_profile_id
+
+  precondition {
+    condition     = local.configuration_profile_id != null
+    error_message = "create.configuration_profile = false needs configuration_profile_id: the ID of the existing profile."
+  }
 }
 
 output "deployment_strategy_id" {
   description = "ID of the deployment strategy the rollback deploys with: the emergency strategy created here, or the one given."
   value       = local.deployment_strategy_id
+
+  precondition {
+    condition     = local.deployment_strategy_id != null
+    error_message = "create.deployment_strategy = false needs deployment_strategy_id (for example \"AppConfig.AllAtOnce\")."
+  }
 }
 
 output "profile_type" {

@@ -66,6 +66,17 @@ variable "deployment_strategy_id" {
   }
 }
 
+variable "create" {
+  description = "Which pieces to create, when their IDs cannot decide: an unset entry is derived from its ID (null ID = create). Set an entry to false when its ID comes from a resource created in the same apply: Terraform knows such an ID only after apply, too late to decide what to create."
+  type = object({
+    application           = optional(bool)
+    environment           = optional(bool)
+    configuration_profile = optional(bool)
+    deployment_strategy   = optional(bool)
+  })
+  default = {}
+}
+
 ################################################################################
 # What to create
 ################################################################################

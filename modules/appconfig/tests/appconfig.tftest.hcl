@@ -85,6 +85,31 @@ run "existing_ids_create_nothing" {
   }
 }
 
+run "explicit_toggles_use_ids_known_only_after_apply" {
+  command = plan
+
+  variables {
+    create                   = { application = false, configuration_profile = false }
+    application_id           = "abc1234"
+    configuration_profile_id = "ghi9012"
+  }
+
+  assert {
+    condition     = length(aws_appconfig_application.this) == 0 && length(aws_appconfig_configuration_profile.flags) == 0 && aws_appconfig_environment.this[0].application_id == "abc1234"
+    error_message = "create entries set to false must use the given IDs and create the rest."
+  }
+}
+
+run "create_false_without_an_id_fails" {
+  command = plan
+
+  variables {
+    create = { deployment_strategy = false }
+  }
+
+  expect_failures = [output.deployment_strategy_id]
+}
+
 run "environment_is_created_in_an_existing_application" {
   command = plan
 
