@@ -217,3 +217,8 @@ class Context:
 def outcomes(result: dict[str, Any]) -> list[str]:
     """The outcome of every request in a handler's answer."""
     return [str(item.get("outcome")) for item in result.get("results", [])]
+
+
+def count(number: int, noun: str) -> str:
+    """'1 version', '3 versions' (nouns here take a plain -s)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bench.common import Context, FigureResult, Row
+from bench.common import Context, FigureResult, Row, count
 from bench.storm import (
     DEPLOY_MINUTES,
     TIME_FACTOR,
@@ -67,7 +67,8 @@ def duplicate_row(data: dict[str, Any], label: str) -> Row:
     met = data["versions_created"] <= MAX_VERSIONS and data["flag_disabled"]
     return Row(
         f"{label} ({mode})",
-        f"{data['versions_created']} version(s), {data['deployments_created']} deployment(s) "
+        f"{count(data['versions_created'], 'version')}, "
+        f"{count(data['deployments_created'], 'deployment')} "
         f"from {data['copies']} copies; flag disabled: {data['flag_disabled']}",
         f"{MAX_VERSIONS} version",
         met,

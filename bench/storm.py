@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import BenchError, Context, FigureResult, LambdaContext, Row
+from bench.common import BenchError, Context, FigureResult, LambdaContext, Row, count
 from bench.world import World, disabled_flags, flag_names
 from tests.emulator import emulated_aws
 
@@ -208,19 +208,21 @@ def storm_row(data: dict[str, Any], label: str) -> Row:
     reached = data["seconds_to_all_disabled"]
     problems = []
     if data["flags_disabled"] != size:
-        problems.append(f"{size - data['flags_disabled']} flags left enabled")
+        problems.append(f"{count(size - data['flags_disabled'], 'flag')} left enabled")
     if data["lost_updates"]:
-        problems.append(f"{data['lost_updates']} lost updates")
+        problems.append(count(data["lost_updates"], "lost update"))
     if data["versions_created"] > MAX_VERSIONS:
-        problems.append(f"{data['versions_created']} versions")
+        problems.append(count(data["versions_created"], "version"))
     if data["healthy_flags_disabled"]:
-        problems.append(f"{data['healthy_flags_disabled']} healthy flags disabled")
+        problems.append(f"{count(data['healthy_flags_disabled'], 'healthy flag')} disabled")
     return Row(
         f"{label} N={size}",
         f"{data['flags_disabled']} of {size} disabled, {data['lost_updates']} lost, "
-        f"{data['versions_created']} versions / {data['deployments_created']} deployments, "
+        f"{count(data['versions_created'], 'version')} / "
+        f"{count(data['deployments_created'], 'deployment')}, "
         + (f"all disabled after {reached:.2f} s" if reached is not None else "never all disabled")
-        + f"; {data['api_calls']} API calls, {data['invocations_failed']} failed invocations",
+        + f"; {data['api_calls']} API calls, "
+        + count(data["invocations_failed"], "failed invocation"),
         f"N of N, 0 lost, <= {MAX_VERSIONS} versions",
         not problems,
         "; ".join(problems),
