@@ -24,6 +24,7 @@ module "notifications" {
   source = "./modules/notifications"
 
   name_prefix                    = var.name_prefix
+  create                         = var.notifications_create
   kms_key_arn                    = var.kms_key_arn
   key_user_arns                  = [module.function.role_arn]
   notification_topic_arn         = var.notification_topic_arn

@@ -198,6 +198,15 @@ variable "notification_topic_arn" {
   }
 }
 
+variable "notifications_create" {
+  description = "Whether to create the KMS key and the notification topic (kms_key, notification_topic); an unset entry is derived from its ARN (null ARN = create). Set an entry to false when its ARN comes from a resource created in the same apply, as Terraform knows such ARNs only after apply."
+  type = object({
+    kms_key            = optional(bool)
+    notification_topic = optional(bool)
+  })
+  default = {}
+}
+
 variable "notification_topic_kms_key_arn" {
   description = "ARN of the KMS key of the existing notification topic, so the function may publish to it; null when it has none."
   type        = string

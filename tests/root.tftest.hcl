@@ -120,6 +120,21 @@ run "existing_notification_topic_is_notified" {
   }
 }
 
+run "notifications_create_lets_arns_come_from_the_same_apply" {
+  command = plan
+
+  variables {
+    notifications_create   = { kms_key = false, notification_topic = false }
+    kms_key_arn            = "arn:aws:kms:us-east-1:123456789012:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+    notification_topic_arn = "arn:aws:sns:us-east-1:123456789012:oncall"
+  }
+
+  assert {
+    condition     = output.kms_key_arn == var.kms_key_arn && output.notification_topic_arn == var.notification_topic_arn
+    error_message = "With create entries false the given key and topic must be used."
+  }
+}
+
 run "one_key_encrypts_topics_and_dead_letter_queue" {
   assert {
     condition     = output.kms_key_arn == "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"

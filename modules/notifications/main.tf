@@ -3,8 +3,9 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  create_key                = var.kms_key_arn == null
-  create_notification_topic = var.notification_topic_arn == null
+  # An explicit var.create entry wins: it is known at plan time even when the ARN is not.
+  create_key                = var.create.kms_key != null ? var.create.kms_key : var.kms_key_arn == null
+  create_notification_topic = var.create.notification_topic != null ? var.create.notification_topic : var.notification_topic_arn == null
 
   account_id = data.aws_caller_identity.current.account_id
   # Every alarm of this account and region: the topic policies admit no other publisher.

@@ -10,11 +10,21 @@ output "notification_topic_arn" {
   description = "ARN of the topic that notifies people (created or given)."
   value       = local.notification_topic_arn
   depends_on  = [aws_sns_topic.notifications, aws_sns_topic_policy.this]
+
+  precondition {
+    condition     = local.notification_topic_arn != null
+    error_message = "create.notification_topic = false needs notification_topic_arn: the ARN of the existing topic."
+  }
 }
 
 output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the topics (created or given)."
   value       = local.kms_key_arn
+
+  precondition {
+    condition     = local.kms_key_arn != null
+    error_message = "create.kms_key = false needs kms_key_arn: the ARN of the existing key."
+  }
 }
 
 output "notification_topic_kms_key_arn" {

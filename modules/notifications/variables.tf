@@ -18,6 +18,15 @@ variable "tags" {
   default     = {}
 }
 
+variable "create" {
+  description = "Whether to create the KMS key and the notification topic, when their ARNs cannot decide: an unset entry is derived from its ARN (null ARN = create). Set an entry to false when the ARN comes from a resource created in the same apply, as Terraform knows such ARNs only after apply."
+  type = object({
+    kms_key            = optional(bool)
+    notification_topic = optional(bool)
+  })
+  default = {}
+}
+
 ################################################################################
 # Encryption
 ################################################################################

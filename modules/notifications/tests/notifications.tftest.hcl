@@ -137,6 +137,31 @@ run "existing_key_and_topic_are_used_as_given" {
   }
 }
 
+run "explicit_toggles_use_arns_known_only_after_apply" {
+  command = plan
+
+  variables {
+    create                 = { kms_key = false, notification_topic = false }
+    kms_key_arn            = "arn:aws:kms:us-east-1:123456789012:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+    notification_topic_arn = "arn:aws:sns:us-east-1:123456789012:oncall"
+  }
+
+  assert {
+    condition     = length(aws_kms_key.topics) == 0 && length(aws_sns_topic.notifications) == 0 && output.notification_topic_arn == var.notification_topic_arn
+    error_message = "create entries set to false must use the given key and topic."
+  }
+}
+
+run "create_false_without_an_arn_fails" {
+  command = plan
+
+  variables {
+    create = { kms_key = false }
+  }
+
+  expect_failures = [output.kms_key_arn]
+}
+
 run "subscriptions_for_email_https_and_sqs" {
   command = plan
 
