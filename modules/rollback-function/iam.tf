@@ -44,8 +44,8 @@ resource "aws_iam_role" "function" {
 data "aws_iam_policy_document" "function" {
   statement {
     sid       = "ReadDeployments"
-    actions   = ["appconfig:ListDeployments", "appconfig:GetDeployment"]
-    resources = [local.environment_arn, local.deployments_arn]
+    actions   = ["appconfig:ListDeployments"]
+    resources = [local.environment_arn]
   }
 
   statement {

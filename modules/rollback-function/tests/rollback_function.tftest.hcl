@@ -46,7 +46,7 @@ run "policy_statements_are_scoped_to_exact_arns" {
         sort(flatten([statement.Action])), ["ON"], sort(flatten([statement.Resource]))
       ))
       }) == tomap({
-      ReadDeployments          = "appconfig:GetDeployment appconfig:ListDeployments ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      ReadDeployments          = "appconfig:ListDeployments ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234"
       StopInProgressDeployment = "appconfig:StopDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
       DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
       ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
