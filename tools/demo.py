@@ -149,8 +149,13 @@ def fire_alarm(aws: Aws, emulator: Emulator, stack: StackOutputs, flag: str) -> 
     number, version = deployment["DeploymentNumber"], deployment["ConfigurationVersion"]
     events = [
         Event(fired_at, f"alarm {alarm} -> ALARM (CloudWatch StateUpdatedTimestamp)"),
-        Event(deployment["StartedAt"], f"version {version} created, deployment #{number} started"),
-        Event(deployment["CompletedAt"], f"deployment #{number} complete"),
+        Event(deployment["StartedAt"], f"deployment #{number} of new version {version} started"),
+        Event(
+            deployment["CompletedAt"],
+            f"deployment #{number} complete (strategy: "
+            f"{deployment['DeploymentDurationInMinutes']} min, "
+            f"{deployment['FinalBakeTimeInMinutes']} min bake)",
+        ),
         Event(
             _from_ms(int(message["Attributes"]["SentTimestamp"])),
             "notification delivered to the subscribed SQS queue",
