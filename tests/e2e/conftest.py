@@ -102,6 +102,13 @@ def emulator() -> Iterator[Emulator]:
         yield running
 
 
+@pytest.fixture
+def private_emulator() -> Iterator[Emulator]:
+    """An emulator of the test's own (no names shared with the package's stack), exported."""
+    with Emulator.start() as running, exported(aws_environment(running.endpoint)):
+        yield running
+
+
 @dataclass
 class Stack:
     """The applied `examples/complete` and the handles the scenarios drive it with."""

@@ -20,7 +20,6 @@ from tools.stack import (
     Emulator,
     FlagTarget,
     StackOutputs,
-    aws_environment,
     deployed_document,
     flag_states,
     hosted_versions,
@@ -77,19 +76,18 @@ def create_flags(aws: Aws) -> FlagTarget:
 
 
 @pytest.fixture
-def existing_flags() -> Iterator[ExistingFlags]:
-    """A fresh emulator holding the team's flags; their IDs exported as TF_VAR_*."""
-    with Emulator.start() as emulator, exported(aws_environment(emulator.endpoint)):
-        aws = Aws(emulator.endpoint)
-        target = create_flags(aws)
-        variables = {
-            "TF_VAR_application_id": target.application_id,
-            "TF_VAR_environment_id": target.environment_id,
-            "TF_VAR_configuration_profile_id": target.profile_id,
-            "TF_VAR_flag_name": FLAG,
-        }
-        with exported(variables):
-            yield ExistingFlags(emulator, aws, target)
+def existing_flags(private_emulator: Emulator) -> Iterator[ExistingFlags]:
+    """The team's flags in a fresh emulator; their IDs exported as TF_VAR_*."""
+    aws = Aws(private_emulator.endpoint)
+    target = create_flags(aws)
+    variables = {
+        "TF_VAR_application_id": target.application_id,
+        "TF_VAR_environment_id": target.environment_id,
+        "TF_VAR_configuration_profile_id": target.profile_id,
+        "TF_VAR_flag_name": FLAG,
+    }
+    with exported(variables):
+        yield ExistingFlags(private_emulator, aws, target)
 
 
 @pytest.fixture

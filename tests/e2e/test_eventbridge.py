@@ -1,0 +1,42 @@
+"""`examples/complete` with `trigger = "eventbridge"`: the alarm's state-change event on the
+default bus, not SNS, invokes the function. Its own emulator and stack (applied once here).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import apply_fixture_folder
+from tools.stack import (
+    Aws,
+    Emulator,
+    StackOutputs,
+    deployed_document,
+    flag_states,
+    function_decisions,
+    hosted_versions,
+    set_alarm_state,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
+
+
+def test_eventbridge_trigger_rolls_back_the_flag(
+    request: pytest.FixtureRequest, private_emulator: Emulator
+) -> None:
+    applied = apply_fixture_folder(request, "complete_eventbridge")
+    outputs = applied.outputs["example"]["value"]
+    stack = StackOutputs.parse(outputs)
+    aws = Aws(private_emulator.endpoint)
+    assert outputs["event_rule_arn"]
+    subscribed = aws.sns.list_subscriptions_by_topic(TopicArn=outputs["alarm_topic_arn"])
+    assert [item["Protocol"] for item in subscribed["Subscriptions"]] == []
+    flag = sorted(stack.alarm_names)[0]
+
+    set_alarm_state(aws, stack.alarm_names[flag], "ALARM", "e2e: eventbridge trigger")
+    private_emulator.wait_idle(timeout=60)
+
+    assert hosted_versions(aws, stack.target) == [1, 2]
+    assert flag_states(deployed_document(aws, stack.target))[flag] is False
+    decisions = [record["decision"] for record in function_decisions(aws, stack.function_log_group)]
+    assert "rollback_rolled_back" in decisions
