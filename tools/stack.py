@@ -89,10 +89,14 @@ def aws_environment(endpoint: str) -> dict[str, str]:
     }
 
 
+def _without_aws(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus AWS settings (a real profile or endpoint must never leak in)."""
+    return {key: value for key, value in env.items() if not key.startswith("AWS_")}
+
+
 def terraform_environment(endpoint: str) -> dict[str, str]:
     """The process environment for a Terraform run against the emulator at ``endpoint``."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-    env.update(aws_environment(endpoint))
+    env = {**_without_aws(os.environ), **aws_environment(endpoint)}
     env.setdefault("TF_IN_AUTOMATION", "1")
     return env
 
@@ -139,7 +143,7 @@ class Emulator:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env={**_without_aws(os.environ), "PYTHONPATH": str(ROOT)},
         )
         emulator = cls(process)
         if not emulator._ready.wait(timeout) or not emulator.endpoint:
