@@ -74,10 +74,11 @@ class Options:
 
 
 def use_fake_aws_environment() -> None:
-    """Fake credentials and the emulator's region; no endpoint (the in-process mock serves)."""
+    """Fake credentials and the emulator's region, and no other AWS_* setting of the caller
+    (no endpoint: the in-process mock serves; no profile, config file or other region)."""
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        del os.environ[name]
     os.environ.update(FAKE_AWS_ENV)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.pop("AWS_PROFILE", None)
 
 
 def unpack_zip(zip_path: Path, dest: Path) -> list[str]:
