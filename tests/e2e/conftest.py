@@ -1,8 +1,14 @@
 """The end-to-end world: the emulator, and `examples/complete` applied against it by Terraform.
 
-One emulator (a child process) and one applied stack per test run, shared by every
-scenario: the provider takes about 26 s to create an SQS queue, so an apply per test
-would take minutes. Each scenario starts from the flags Terraform deployed (`scenario`).
+One emulator and one applied stack per test run, shared by every scenario: the provider
+takes about 26 s to create an SQS queue, so an apply per test would take minutes. Each
+scenario starts from the flags Terraform deployed (`scenario`). The few one-off stacks
+(examples/minimal, the EventBridge trigger) get an emulator of their own
+(`private_emulator`), so no name is shared.
+
+The emulator runs as a child process (`python -m tests.emulator`, see tools/stack.py),
+not as an in-process `EmulatorServer`: its moto state then stays apart from the moto
+mocks that other suites of the same pytest run start and reset in this process.
 
 pytest-terraform applies the fixture folders under tests/terraform/. Two things are set
 explicitly here rather than through its `@terraform(...)` decorator:
