@@ -91,10 +91,21 @@ _PERMANENT_CODES = frozenset(
         "InvalidParameterValue",
         "InvalidParameter",
         "InvalidParameterException",
+        "PayloadTooLargeException",
+    }
+)
+# Errors that say the function's own setup is broken (its application, environment,
+# profile, strategy or topic is gone, or its role may not use them). The alarm is still
+# real: raise, so the event is kept in the failure destination and replays once fixed.
+_SETUP_CODES = frozenset(
+    {
         "ResourceNotFoundException",
+        "ResourceNotFound",
         "NotFoundException",
         "NotFound",
-        "PayloadTooLargeException",
+        "AccessDenied",
+        "AccessDeniedException",
+        "AuthorizationError",
     }
 )
 
@@ -107,9 +118,9 @@ def error_code(error: ClientError) -> str:
 def classify(error: BotoCoreError | ClientError, operation: str) -> RollbackError:
     """The error type a failed AWS call becomes once botocore's own retries are spent.
 
-    Throttling, 5xx, timeouts, conflicts and anything unexpected (access denied included:
-    the event must survive until someone fixes the setup) are transient; requests AWS
-    rejects as invalid or about missing resources are permanent.
+    Throttling, 5xx, timeouts, conflicts and anything unexpected are transient, and so is
+    a broken setup (a missing resource, access denied: the event must survive until
+    someone fixes it); requests AWS rejects as invalid are permanent.
     """
     if isinstance(error, BotoCoreError):
         return TransientError("aws_unavailable", f"{operation} failed: {error}")
@@ -117,6 +128,8 @@ def classify(error: BotoCoreError | ClientError, operation: str) -> RollbackErro
     message = f"{operation} failed: {code}: {error.response.get('Error', {}).get('Message', '')}"
     if code in _PERMANENT_CODES:
         return PermanentError("aws_rejected", message)
+    if code in _SETUP_CODES:
+        return TransientError("setup_broken", f"{message} (fix the setup; the event is kept)")
     return TransientError("aws_unavailable", message)
 
 

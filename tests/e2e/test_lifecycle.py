@@ -42,6 +42,28 @@ def failure_targets(stack: Stack) -> int:
     return count
 
 
+def assert_event_kept(stack: Stack, alarm: str) -> None:
+    """The alarm's event waits in the dead-letter queue (each failure target's copy)."""
+    kept = receive(stack.aws, stack.dead_letter_url, failure_targets(stack))
+    for message in kept:
+        body = json.loads(message["Body"])
+        # The dead-letter queue gets the event itself, an on-failure destination a record
+        # of the invocation with the event as requestPayload.
+        event = body.get("requestPayload", body)
+        alarm_message = json.loads(event["Records"][0]["Sns"]["Message"])
+        assert (alarm_message["AlarmName"], alarm_message["NewStateValue"]) == (alarm, "ALARM")
+
+
+def retried_failure_notes(stack: Stack, flag: str) -> list[dict[str, object]]:
+    """The failure notifications of every attempt: each says the event will be retried."""
+    notes = [sns_payload(message) for message in drain_queue(stack.aws, stack.notifications_url)]
+    assert notes, "no failure notification"
+    assert {(note["outcome"], tuple(note["flags"]), note["will_retry"]) for note in notes} == {
+        ("failed", (flag,), True)
+    }
+    return notes
+
+
 @contextmanager
 def function_environment(stack: Stack, **extra: str) -> Iterator[None]:
     """Add environment variables to the deployed function for the duration (fault injection)."""
@@ -78,26 +100,15 @@ def test_appconfig_outage_keeps_the_event_on_failure_and_notifies(scenario: Stac
         set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: AppConfig unreachable")
         scenario.settle()
 
-    kept = receive(scenario.aws, scenario.dead_letter_url, failure_targets(scenario))
-    for message in kept:
-        body = json.loads(message["Body"])
-        # The dead-letter queue gets the event itself, an on-failure destination a record
-        # of the invocation with the event as requestPayload.
-        event = body.get("requestPayload", body)
-        alarm_message = json.loads(event["Records"][0]["Sns"]["Message"])
-        assert (alarm_message["AlarmName"], alarm_message["NewStateValue"]) == (alarm, "ALARM")
-    notes = [
-        sns_payload(message) for message in drain_queue(scenario.aws, scenario.notifications_url)
-    ]
-    assert notes, "no failure notification"
-    assert {(note["outcome"], tuple(note["flags"]), note["will_retry"]) for note in notes} == {
-        ("failed", (flag,), True)
-    }
+    assert_event_kept(scenario, alarm)
+    notes = retried_failure_notes(scenario, flag)
+    assert {note["error_code"] for note in notes} == {"aws_unavailable"}
     assert scenario.versions() == versions
 
 
 @pytest.mark.breaks_stack
-def test_deleted_profile_fails_with_a_notification_and_changes_nothing(scenario: Stack) -> None:
+def test_deleted_profile_keeps_the_event_notifies_and_changes_nothing(scenario: Stack) -> None:
+    """A broken setup: the alarm is still real, so its event waits for the fix and a replay."""
     target = scenario.outputs.target
     flag, alarm = sorted(scenario.outputs.alarm_names.items())[0]
     deployment_count = len(deployments(scenario.aws, target))
@@ -114,11 +125,10 @@ def test_deleted_profile_fails_with_a_notification_and_changes_nothing(scenario:
     set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: profile deleted")
     scenario.settle()
 
-    (message,) = receive(scenario.aws, scenario.notifications_url, 1)
-    note = sns_payload(message)
-    assert (note["outcome"], note["flags"], note["alarm"]) == ("failed", [flag], alarm)
-    assert (note["error_code"], note["will_retry"]) == ("aws_rejected", False)
-    assert "ResourceNotFoundException" in note["error_message"]
+    assert_event_kept(scenario, alarm)
+    for note in retried_failure_notes(scenario, flag):
+        assert (note["alarm"], note["error_code"]) == (alarm, "setup_broken")
+        assert "ResourceNotFoundException" in str(note["error_message"])
     assert len(deployments(scenario.aws, target)) == deployment_count
 
 

@@ -333,6 +333,8 @@ FAULTS: dict[str, Callable[..., Any]] = {
     "conflict": error_response(409, "ConflictException"),
     "lost-response": lost_response,
     "bad-request": error_response(400, "BadRequestException"),
+    "not-found": error_response(404, "ResourceNotFoundException"),
+    "access-denied": error_response(403, "AccessDeniedException"),
 }
 
 

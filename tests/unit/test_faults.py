@@ -25,6 +25,7 @@ CALLS = [
     ("appconfig", "StartDeployment"),
 ]
 KINDS = ["throttling", "5xx", "timeout", "conflict"]
+SETUP_KINDS = ["not-found", "access-denied"]  # the setup is broken until someone fixes it
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +36,7 @@ def instant_botocore_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("fast_retries")
 @pytest.mark.parametrize("call", CALLS, ids=[op for _, op in CALLS])
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", KINDS + SETUP_KINDS)
 def test_persistent_fault_raises_changes_nothing_and_the_retry_rolls_back_once(
     world: World, faults: Faults, call: tuple[str, str], kind: str, capsys
 ):
@@ -128,3 +129,17 @@ def test_request_aws_rejects_is_permanent(world: World, faults: Faults):
     assert outcome["outcome"] == "failed"
     assert world.notifications()[0]["Document"]["error_code"] == "aws_rejected"
     assert world.deployed_version() == 1
+
+
+@pytest.mark.usefixtures("fast_retries")
+@pytest.mark.parametrize("kind", SETUP_KINDS)
+def test_broken_setup_is_raised_as_such_so_the_event_is_kept(world: World, faults: Faults, kind):
+    faults.inject("appconfig", "ListDeployments", kind)
+    with pytest.raises(TransientError) as raised:
+        world.alarm("checkout")
+    assert raised.value.code == "setup_broken"
+    (note,) = world.notifications()
+    assert (note["Document"]["error_code"], note["Document"]["will_retry"]) == (
+        "setup_broken",
+        True,
+    )
