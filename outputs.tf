@@ -58,9 +58,9 @@ output "dead_letter_queue_url" {
   value       = module.function.dead_letter_queue_url
 }
 
-output "event_rule_arn" {
-  description = "ARN of the EventBridge rule invoking the function; null when the trigger is \"sns\"."
-  value       = module.function.event_rule_arn
+output "event_rule_arns" {
+  description = "ARNs of the EventBridge rules invoking the function (one per about 40 alarms: an event pattern holds at most 4096 characters); null when the trigger is \"sns\"."
+  value       = module.function.event_rule_arns
 }
 
 output "function_alarm_arns" {

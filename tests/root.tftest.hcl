@@ -34,7 +34,7 @@ run "function_gets_the_ids_and_pattern_of_this_stack" {
   }
 
   assert {
-    condition     = output.event_rule_arn == null && output.appconfig_hosted_configuration_version_number == null
+    condition     = output.event_rule_arns == null && output.appconfig_hosted_configuration_version_number == null
     error_message = "Optional resources that were not created must output null."
   }
 }
@@ -91,7 +91,7 @@ run "appconfig_create_lets_ids_come_from_the_same_apply" {
 
 run "sns_trigger_is_the_default" {
   assert {
-    condition     = output.event_rule_arn == null && output.alarm_topic_arn != output.function_arn
+    condition     = output.event_rule_arns == null && output.alarm_topic_arn != output.function_arn
     error_message = "By default alarms invoke the function through the alarm topic, with no EventBridge rule."
   }
 }
@@ -102,7 +102,7 @@ run "eventbridge_trigger_creates_the_rule" {
   }
 
   assert {
-    condition     = output.event_rule_arn != null
+    condition     = length(output.event_rule_arns) == 1
     error_message = "trigger = eventbridge must create the rule."
   }
 }

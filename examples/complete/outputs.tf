@@ -38,9 +38,9 @@ output "kms_key_arn" {
   value       = module.flag_rollback.kms_key_arn
 }
 
-output "event_rule_arn" {
-  description = "EventBridge rule invoking the function; null with the sns trigger."
-  value       = module.flag_rollback.event_rule_arn
+output "event_rule_arns" {
+  description = "EventBridge rules invoking the function; null with the sns trigger."
+  value       = module.flag_rollback.event_rule_arns
 }
 
 output "appconfig_application_id" {

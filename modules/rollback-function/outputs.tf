@@ -33,9 +33,9 @@ output "dead_letter_queue_url" {
   value       = aws_sqs_queue.dead_letter.url
 }
 
-output "event_rule_arn" {
-  description = "ARN of the EventBridge rule that invokes the function; null when the trigger is \"sns\"."
-  value       = try(aws_cloudwatch_event_rule.alarms[0].arn, null)
+output "event_rule_arns" {
+  description = "ARNs of the EventBridge rules that invoke the function (one per about 40 alarms: an event pattern holds at most 4096 characters); null when the trigger is \"sns\"."
+  value       = local.trigger_eventbridge ? aws_cloudwatch_event_rule.alarms[*].arn : null
 }
 
 output "function_alarm_arns" {

@@ -1,6 +1,14 @@
 locals {
   trigger_sns         = var.trigger == "sns"
   trigger_eventbridge = var.trigger == "eventbridge"
+
+  # An event pattern holds at most 4096 characters (about 40 alarm ARNs), so the alarms are
+  # spread over as many rules as needed, each matching its own ARNs exactly. The budget
+  # leaves room for the rest of the pattern; each ARN costs its length plus quotes and comma.
+  event_pattern_budget = 3840
+  longest_alarm_arn    = max(0, [for arn in local.alarm_arns : length(arn)]...)
+  alarm_arns_per_rule  = max(1, floor(local.event_pattern_budget / (local.longest_alarm_arn + 3)))
+  alarm_arn_chunks     = local.trigger_eventbridge ? chunklist(local.alarm_arns, local.alarm_arns_per_rule) : []
 }
 
 ################################################################################
@@ -32,14 +40,15 @@ resource "aws_sns_topic_subscription" "alarms" {
 ################################################################################
 
 resource "aws_cloudwatch_event_rule" "alarms" {
-  count = local.trigger_eventbridge ? 1 : 0
+  count = length(local.alarm_arn_chunks)
 
-  name        = "${var.name}-alarms"
+  # The first rule keeps the plain name, so a stack that grows past one rule renames nothing.
+  name        = count.index == 0 ? "${var.name}-alarms" : "${var.name}-alarms-${count.index + 1}"
   description = "Flag alarms entering ALARM: invoke the ${var.name} rollback."
   event_pattern = jsonencode({
     source        = ["aws.cloudwatch"]
     "detail-type" = ["CloudWatch Alarm State Change"]
-    resources     = local.alarm_arns
+    resources     = local.alarm_arn_chunks[count.index]
     detail = {
       state = { value = ["ALARM"] }
     }
@@ -48,19 +57,19 @@ resource "aws_cloudwatch_event_rule" "alarms" {
 }
 
 resource "aws_cloudwatch_event_target" "alarms" {
-  count = local.trigger_eventbridge ? 1 : 0
+  count = length(aws_cloudwatch_event_rule.alarms)
 
-  rule      = aws_cloudwatch_event_rule.alarms[0].name
+  rule      = aws_cloudwatch_event_rule.alarms[count.index].name
   target_id = "rollback"
   arn       = aws_lambda_function.rollback.arn
 }
 
 resource "aws_lambda_permission" "eventbridge" {
-  count = local.trigger_eventbridge ? 1 : 0
+  count = length(aws_cloudwatch_event_rule.alarms)
 
-  statement_id  = "AllowAlarmRule"
+  statement_id  = count.index == 0 ? "AllowAlarmRule" : "AllowAlarmRule${count.index + 1}"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.rollback.function_name
   principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.alarms[0].arn
+  source_arn    = aws_cloudwatch_event_rule.alarms[count.index].arn
 }

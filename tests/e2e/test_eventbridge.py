@@ -28,7 +28,7 @@ def test_eventbridge_trigger_rolls_back_the_flag(
     outputs = applied.outputs["example"]["value"]
     stack = StackOutputs.parse(outputs)
     aws = Aws(private_emulator.endpoint)
-    assert outputs["event_rule_arn"]
+    assert len(outputs["event_rule_arns"]) == 1
     subscribed = aws.sns.list_subscriptions_by_topic(TopicArn=outputs["alarm_topic_arn"])
     assert [item["Protocol"] for item in subscribed["Subscriptions"]] == []
     flag = sorted(stack.alarm_names)[0]

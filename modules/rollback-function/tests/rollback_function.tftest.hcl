@@ -183,7 +183,7 @@ run "sns_trigger_subscribes_the_function_to_the_alarm_topic" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_event_rule.alarms) == 0 && length(aws_lambda_permission.eventbridge) == 0 && output.event_rule_arn == null
+    condition     = length(aws_cloudwatch_event_rule.alarms) == 0 && length(aws_lambda_permission.eventbridge) == 0 && output.event_rule_arns == null
     error_message = "trigger = sns must create no EventBridge rule."
   }
 }
@@ -214,6 +214,35 @@ run "eventbridge_trigger_matches_the_alarms_entering_alarm" {
   assert {
     condition     = length(aws_sns_topic_subscription.alarms) == 0 && length(aws_lambda_permission.sns) == 0
     error_message = "trigger = eventbridge must not subscribe the function to the alarm topic."
+  }
+}
+
+run "eventbridge_spreads_many_alarms_over_rules_within_the_pattern_limit" {
+  variables {
+    trigger     = "eventbridge"
+    alarm_names = [for index in range(100) : format("FeatureFlag-flag%03d-ErrorRate", index)]
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.alarms) == 3 && length(aws_cloudwatch_event_target.alarms) == 3 && length(aws_lambda_permission.eventbridge) == 3
+    error_message = "100 alarms need 3 rules (about 40 ARNs each), each with its target and permission."
+  }
+
+  assert {
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.alarms : length(rule.event_pattern) <= 4096])
+    error_message = "Every event pattern must stay within EventBridge's 4096 characters."
+  }
+
+  assert {
+    condition = sort(flatten([for rule in aws_cloudwatch_event_rule.alarms : jsondecode(rule.event_pattern).resources])) == sort([
+      for index in range(100) : format("arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-flag%03d-ErrorRate", index)
+    ])
+    error_message = "Together the rules must match exactly this module's alarms, each once."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.alarms[0].name == "flag-rollback-alarms" && aws_cloudwatch_event_rule.alarms[2].name == "flag-rollback-alarms-3" && length(distinct(aws_lambda_permission.eventbridge[*].statement_id)) == 3
+    error_message = "The first rule keeps the plain name; the others are numbered, with one permission each."
   }
 }
 
