@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from bench.common import BenchError, Context, FigureResult, Row, ms, percentiles, timed
+from bench.common import BenchError, Context, FigureResult, Row, count, ms, percentiles, timed
 from bench.duplicates import duplicate_row, run_duplicates
 from bench.storm import QUICK_SIZES, SIZES, Design, ours, run_storm, storm_row, tutorial
 from bench.world import World, feature_flags_document, flag_names
@@ -69,7 +69,7 @@ def with_ours(row: Row, mine: dict[str, Any] | None) -> Row:
     """A tutorial storm row, with ours at the same size beside it."""
     if mine is None:
         return row
-    extra = f" (ours: {mine['lost_updates']} lost, {mine['versions_created']} versions)"
+    extra = f" (ours: {mine['lost_updates']} lost, {count(mine['versions_created'], 'version')})"
     return Row(row.figure, row.value + extra, row.target, row.met, row.note)
 
 
