@@ -10,6 +10,9 @@ CHECKOV_VENV ?= .venv-checkov
 PORT       ?= 4566
 TERRAFORM  ?= terraform
 PYTEST_ARGS ?=
+# pytest-xdist workers: the slow suites (end-to-end, Terraform compatibility) mostly wait
+# on Terraform, so two workers halve the run; each end-to-end block stays on one worker.
+PYTEST_WORKERS ?= 2
 
 PY    := $(VENV)/bin/python
 CACHE := $(CURDIR)/.cache
@@ -92,7 +95,7 @@ test: setup build test-python test-terraform ## Run every test: unit, emulator, 
 
 .PHONY: test-python
 test-python: setup build ## Run the pytest suites (PYTEST_ARGS passes extra flags)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: test-terraform
 test-terraform: setup build ## Run the native terraform tests (mock provider) of the root and every submodule

@@ -80,6 +80,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     ordered = sorted((items[index] for index in positions), key=rank)
     for index, item in zip(positions, ordered, strict=True):
+        # Under pytest-xdist (--dist loadgroup) the whole block runs on one worker, in order.
+        item.add_marker(pytest.mark.xdist_group("e2e"))
         items[index] = item
 
 
