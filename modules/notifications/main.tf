@@ -168,7 +168,7 @@ data "aws_iam_policy_document" "topic" {
   }
 }
 
-resource "aws_sns_topic_policy" "this" {
+resource "aws_sns_topic_policy" "topics" {
   for_each = data.aws_iam_policy_document.topic
 
   arn    = each.key == "alarms" ? aws_sns_topic.alarms.arn : aws_sns_topic.notifications[0].arn

@@ -3,13 +3,13 @@
 output "alarm_topic_arn" {
   description = "ARN of the topic the flag alarms publish to (it triggers the rollback when the trigger is \"sns\")."
   value       = local.created_topic_arns.alarms
-  depends_on  = [aws_sns_topic.alarms, aws_sns_topic_policy.this]
+  depends_on  = [aws_sns_topic.alarms, aws_sns_topic_policy.topics]
 }
 
 output "notification_topic_arn" {
   description = "ARN of the topic that notifies people (created or given)."
   value       = local.notification_topic_arn
-  depends_on  = [aws_sns_topic.notifications, aws_sns_topic_policy.this]
+  depends_on  = [aws_sns_topic.notifications, aws_sns_topic_policy.topics]
 
   precondition {
     condition     = local.notification_topic_arn != null

@@ -122,7 +122,7 @@ run "existing_key_and_topic_are_used_as_given" {
   }
 
   assert {
-    condition     = length(aws_kms_key.topics) == 0 && length(aws_sns_topic.notifications) == 0 && length(aws_sns_topic_policy.this) == 1
+    condition     = length(aws_kms_key.topics) == 0 && length(aws_sns_topic.notifications) == 0 && length(aws_sns_topic_policy.topics) == 1
     error_message = "Given a key and a topic, the module creates neither and leaves the given topic's policy alone."
   }
 
