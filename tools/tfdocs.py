@@ -16,6 +16,7 @@ import itertools
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,39 +53,32 @@ class Output:
     description: str
 
 
-def _strip_comment(line: str) -> str:
-    """Remove a trailing ``#`` or ``//`` comment that is not inside a quoted string."""
+def _unquoted(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(index, char)`` for each character of ``text`` outside quoted strings."""
     in_string = False
     escaped = False
-    for index, char in enumerate(line):
+    for index, char in enumerate(text):
         if escaped:
             escaped = False
         elif char == "\\":
             escaped = in_string
         elif char == '"':
             in_string = not in_string
-        elif not in_string and (char == "#" or line.startswith("//", index)):
+        elif not in_string:
+            yield index, char
+
+
+def _strip_comment(line: str) -> str:
+    """Remove a trailing ``#`` or ``//`` comment that is not inside a quoted string."""
+    for index, char in _unquoted(line):
+        if char == "#" or line.startswith("//", index):
             return line[:index].rstrip()
     return line.rstrip()
 
 
 def _depth_change(text: str) -> int:
     """Net number of brackets ``text`` opens, ignoring those inside quoted strings."""
-    depth = 0
-    in_string = False
-    escaped = False
-    for char in text:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = in_string
-        elif char == '"':
-            in_string = not in_string
-        elif not in_string and char in _OPENERS:
-            depth += 1
-        elif not in_string and char in _CLOSERS:
-            depth -= 1
-    return depth
+    return sum((char in _OPENERS) - (char in _CLOSERS) for _, char in _unquoted(text))
 
 
 def _code_lines(text: str) -> list[str]:
