@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from flag_rollback import clients
 from flag_rollback.errors import TransientError
@@ -27,6 +27,8 @@ RESTORE_LABEL = "flag-restore:"
 OWN_LABELS = (ROLLBACK_LABEL, RESTORE_LABEL)
 MAX_PAGES = 10
 _LOCK_ERRORS = frozenset({"ConflictException", "PreconditionFailedException"})
+# StopDeployment of a deployment that has finished meanwhile.
+_FINISHED_ERRORS = frozenset({"BadRequestException", "ResourceNotFoundException"})
 
 
 class VersionConflictError(TransientError):
@@ -41,7 +43,6 @@ class EnvironmentBusyError(TransientError):
 class Profile:
     """What never changes about the configuration profile (cached per container)."""
 
-    profile_id: str
     name: str
     type: str
 
@@ -93,7 +94,6 @@ class Environment:
 class HostedVersion:
     """A hosted configuration version's content."""
 
-    number: int
     content: bytes
     content_type: str
 
@@ -120,7 +120,6 @@ def get_profile(settings: Settings) -> Profile:
             ApplicationId=settings.application_id, ConfigurationProfileId=settings.profile_id
         )
     profile = Profile(
-        profile_id=settings.profile_id,
         name=str(response.get("Name", "")),
         type=str(response.get("Type", "AWS.Freeform")),
     )
@@ -140,8 +139,8 @@ def read_environment(settings: Settings, profile: Profile) -> Environment:
     """ListDeployments, newest first, until this profile's last COMPLETE one is seen."""
     rows: list[Deployment] = []
     token: str | None = None
+    args = {"ApplicationId": settings.application_id, "EnvironmentId": settings.environment_id}
     for _ in range(MAX_PAGES):
-        args = {"ApplicationId": settings.application_id, "EnvironmentId": settings.environment_id}
         with clients.aws_call("ListDeployments"):
             page = clients.appconfig().list_deployments(
                 **args, MaxResults=50, **({"NextToken": token} if token else {})
@@ -160,22 +159,21 @@ def read_environment(settings: Settings, profile: Profile) -> Environment:
         token = page.get("NextToken")
         if environment.completed() is not None or not token:
             return environment
-    return Environment(profile.name, tuple(sorted(rows, key=lambda d: -d.number)))
+    return environment
 
 
 def stop_deployment(settings: Settings, number: int) -> None:
     """StopDeployment; a deployment that finished meanwhile is not an error."""
-    try:
-        clients.appconfig().stop_deployment(
-            ApplicationId=settings.application_id,
-            EnvironmentId=settings.environment_id,
-            DeploymentNumber=number,
-        )
-    except ClientError as error:
-        if clients.error_code(error) not in {"BadRequestException", "ResourceNotFoundException"}:
-            raise clients.classify(error, "StopDeployment") from error
-    except BotoCoreError as error:
-        raise clients.classify(error, "StopDeployment") from error
+    with clients.aws_call("StopDeployment"):
+        try:
+            clients.appconfig().stop_deployment(
+                ApplicationId=settings.application_id,
+                EnvironmentId=settings.environment_id,
+                DeploymentNumber=number,
+            )
+        except ClientError as error:
+            if clients.error_code(error) not in _FINISHED_ERRORS:
+                raise
 
 
 def get_version(settings: Settings, number: int) -> HostedVersion:
@@ -187,7 +185,7 @@ def get_version(settings: Settings, number: int) -> HostedVersion:
             VersionNumber=number,
         )
         content = response["Content"].read()
-    return HostedVersion(number, content, str(response.get("ContentType", "application/json")))
+    return HostedVersion(content, str(response.get("ContentType", "application/json")))
 
 
 def latest_version_number(settings: Settings) -> int:
@@ -219,45 +217,46 @@ def create_version(
     description: str,
     label: str,
 ) -> int:
-    """CreateHostedConfigurationVersion guarded by LatestVersionNumber (optimistic lock)."""
-    try:
-        response = clients.appconfig().create_hosted_configuration_version(
-            ApplicationId=settings.application_id,
-            ConfigurationProfileId=settings.profile_id,
-            Content=content,
-            ContentType=content_type,
-            Description=description[:1024],
-            VersionLabel=label[:64],
-            LatestVersionNumber=latest,
-        )
-    except ClientError as error:
-        if clients.error_code(error) in _LOCK_ERRORS:
-            raise VersionConflictError(
-                "version_conflict", f"version {latest} is no longer the latest"
-            ) from error
-        raise clients.classify(error, "CreateHostedConfigurationVersion") from error
-    except BotoCoreError as error:
-        raise clients.classify(error, "CreateHostedConfigurationVersion") from error
+    """CreateHostedConfigurationVersion guarded by LatestVersionNumber (optimistic lock).
+
+    The description and label are cut to the lengths AppConfig accepts (1024 and 64).
+    """
+    with clients.aws_call("CreateHostedConfigurationVersion"):
+        try:
+            response = clients.appconfig().create_hosted_configuration_version(
+                ApplicationId=settings.application_id,
+                ConfigurationProfileId=settings.profile_id,
+                Content=content,
+                ContentType=content_type,
+                Description=description[:1024],
+                VersionLabel=label[:64],
+                LatestVersionNumber=latest,
+            )
+        except ClientError as error:
+            if clients.error_code(error) in _LOCK_ERRORS:
+                raise VersionConflictError(
+                    "version_conflict", f"version {latest} is no longer the latest"
+                ) from error
+            raise
     return int(response["VersionNumber"])
 
 
 def start_deployment(settings: Settings, *, version: int, description: str) -> int:
     """StartDeployment of a version with the configured strategy; the deployment number."""
-    try:
-        response = clients.appconfig().start_deployment(
-            ApplicationId=settings.application_id,
-            EnvironmentId=settings.environment_id,
-            DeploymentStrategyId=settings.strategy_id,
-            ConfigurationProfileId=settings.profile_id,
-            ConfigurationVersion=str(version),
-            Description=description[:1024],
-        )
-    except ClientError as error:
-        if clients.error_code(error) == "ConflictException":
-            raise EnvironmentBusyError(
-                "environment_busy", "another deployment is in progress"
-            ) from error
-        raise clients.classify(error, "StartDeployment") from error
-    except BotoCoreError as error:
-        raise clients.classify(error, "StartDeployment") from error
+    with clients.aws_call("StartDeployment"):
+        try:
+            response = clients.appconfig().start_deployment(
+                ApplicationId=settings.application_id,
+                EnvironmentId=settings.environment_id,
+                DeploymentStrategyId=settings.strategy_id,
+                ConfigurationProfileId=settings.profile_id,
+                ConfigurationVersion=str(version),
+                Description=description[:1024],
+            )
+        except ClientError as error:
+            if clients.error_code(error) == "ConflictException":
+                raise EnvironmentBusyError(
+                    "environment_busy", "another deployment is in progress"
+                ) from error
+            raise
     return int(response["DeploymentNumber"])
