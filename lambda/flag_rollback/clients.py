@@ -8,7 +8,7 @@ from the standard AWS environment (``AWS_ENDPOINT_URL`` points them at an emulat
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 
@@ -37,7 +37,7 @@ _session: list[boto3.session.Session] = []
 _lock = threading.Lock()
 
 
-def _cached(service: str, create: Callable[[boto3.session.Session], object]) -> object:
+def _cached(service: str) -> object:
     """The service's client, created on first use under a lock.
 
     One boto3 Session per process serves every client (it loads the endpoint and service
@@ -48,28 +48,25 @@ def _cached(service: str, create: Callable[[boto3.session.Session], object]) -> 
         if service not in _clients:
             if not _session:
                 _session.append(boto3.session.Session())
-            _clients[service] = create(_session[0])
+            # The stubs type client() per literal service name; the getters below cast.
+            session = _session[0]
+            _clients[service] = session.client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
         return _clients[service]
 
 
 def appconfig() -> AppConfigClient:
     """The AppConfig client."""
-    client = _cached("appconfig", lambda session: session.client("appconfig", config=CLIENT_CONFIG))
-    return cast("AppConfigClient", client)
+    return cast("AppConfigClient", _cached("appconfig"))
 
 
 def cloudwatch() -> CloudWatchClient:
     """The CloudWatch client (alarms only; metrics go out as EMF log lines)."""
-    client = _cached(
-        "cloudwatch", lambda session: session.client("cloudwatch", config=CLIENT_CONFIG)
-    )
-    return cast("CloudWatchClient", client)
+    return cast("CloudWatchClient", _cached("cloudwatch"))
 
 
 def sns() -> SNSClient:
     """The SNS client."""
-    client = _cached("sns", lambda session: session.client("sns", config=CLIENT_CONFIG))
-    return cast("SNSClient", client)
+    return cast("SNSClient", _cached("sns"))
 
 
 def reset_clients() -> None:

@@ -20,7 +20,7 @@ import copy
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from flag_rollback.errors import PermanentError
@@ -102,11 +102,6 @@ def serialize(document: FlagDocument) -> bytes:
             "content_not_json", f"configuration cannot be written: {error}"
         ) from error
     return text.encode("utf-8")
-
-
-def flag_names(document: FlagDocument) -> list[str]:
-    """The flags the document defines, in document order."""
-    return list(document.data["flags"])
 
 
 def is_enabled(document: FlagDocument, flag: str) -> bool | None:
@@ -221,7 +216,7 @@ def disable(document: FlagDocument, flags: Iterable[str], *, reason: str, now: s
         entry["metadata"].update(lastRollback=now, rollbackReason=reason, **{BEFORE_KEY: before})
     if document.format == FREEFORM:
         _touch(data, now)
-    new = FlagDocument(document.format, data, document.content_type, document.indented)
+    new = replace(document, data=data)
     return Change(new, tuple(change), tuple(unchanged), tuple(missing))
 
 
@@ -233,7 +228,7 @@ def enable(document: FlagDocument, flag: str, *, now: str) -> Change:
     data = copy.deepcopy(document.data)
     if document.format == FEATURE_FLAGS:
         _set_value(data, flag, enabled=True)
-        new = FlagDocument(document.format, data, document.content_type, document.indented)
+        new = replace(document, data=data)
         return Change(new, (flag,), restored_values={"enabled": True})
     entry = _freeform_entry(data, flag)
     before = entry["metadata"].pop(BEFORE_KEY, None)
@@ -245,5 +240,5 @@ def enable(document: FlagDocument, flag: str, *, now: str) -> Change:
         entry.pop("rolloutPercentage", None)  # the flag had none before the rollback
     entry["metadata"]["lastRestore"] = now
     _touch(data, now)
-    new = FlagDocument(document.format, data, document.content_type, document.indented)
+    new = replace(document, data=data)
     return Change(new, (flag,), restored_values=restored)

@@ -77,8 +77,9 @@ def _report(
         **({"error": error.code, "message": error.message} if error else {}),
     )
     if result.outcome == "rolled_back":
+        duration_ms = (time.monotonic() - started) * 1000
         for flag in result.flags:
-            rollback_metrics(settings.metrics_namespace, flag, (time.monotonic() - started) * 1000)
+            rollback_metrics(settings.metrics_namespace, flag, duration_ms)
     if result.outcome in {"failed", "rejected"} or result.missing:
         failed: tuple[str | None, ...] = result.missing or result.flags or (None,)
         for name in failed:

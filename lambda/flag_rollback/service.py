@@ -140,7 +140,7 @@ def _deploy(
 def _label(mode: Mode, names: tuple[str, ...], now: str) -> str:
     prefix = appconfig.ROLLBACK_LABEL if mode == "rollback" else appconfig.RESTORE_LABEL
     stamp = now.replace("-", "").replace(":", "")
-    return f"{prefix}{stamp}:{','.join(names)}"[:64]
+    return f"{prefix}{stamp}:{','.join(names)}"
 
 
 def _description(request: Request, names: tuple[str, ...], base: int, now: str) -> str:
@@ -149,7 +149,7 @@ def _description(request: Request, names: tuple[str, ...], base: int, now: str) 
     return (
         f"flag-rollback {request.mode} at {now}{alarm}: {verb} {', '.join(names)} "
         f"(based on deployed version {base}). Reason: {request.reason}"
-    )[:1024]
+    )
 
 
 def apply(
@@ -161,7 +161,6 @@ def apply(
     """Read what is deployed, change it, write it under the lock and deploy it (bounded)."""
     profile = appconfig.get_profile(settings)
     latest_hint = 0
-    result = Result(request.mode, "", request.flags, request.alarm, request.reason)
     for cycle in range(TIMING.max_cycles):
         env = appconfig.read_environment(settings, profile)
         base = _choose_base(settings, env, request.mode)
@@ -194,13 +193,14 @@ def apply(
         if settings.dry_run:
             return replace(result, outcome="dry_run", detail="DRY_RUN: nothing written")
         latest = max(env.highest_version(), base.version, latest_hint)
+        description = _description(request, change.changed, base.version, now)
         try:
             version = appconfig.create_version(
                 settings,
                 content=flags.serialize(change.document),
                 content_type=hosted.content_type,
                 latest=latest,
-                description=_description(request, change.changed, base.version, now),
+                description=description,
                 label=_label(request.mode, change.changed, now),
             )
         except appconfig.VersionConflictError:
@@ -214,7 +214,7 @@ def apply(
             version=version,
             base=base,
             mode=request.mode,
-            description=_description(request, change.changed, base.version, now),
+            description=description,
             deadline=deadline,
         )
         if deployment is None:
