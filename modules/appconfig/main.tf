@@ -1,11 +1,10 @@
 locals {
   # An explicit var.create entry wins: it is known at plan time even when the ID is not.
-  create_application = var.create.application != null ? var.create.application : var.application_id == null
-  create_environment = var.create.environment != null ? var.create.environment : var.environment_id == null
-  create_profile     = var.create.configuration_profile != null ? var.create.configuration_profile : var.configuration_profile_id == null
-  create_strategy    = var.create.deployment_strategy != null ? var.create.deployment_strategy : var.deployment_strategy_id == null
+  create_application = coalesce(var.create.application, var.application_id == null)
+  create_environment = coalesce(var.create.environment, var.environment_id == null)
+  create_profile     = coalesce(var.create.configuration_profile, var.configuration_profile_id == null)
+  create_strategy    = coalesce(var.create.deployment_strategy, var.deployment_strategy_id == null)
   create_version     = local.create_profile && var.initial_configuration != null
-  deploy_version     = var.deploy_initial_configuration
 
   application_id           = local.create_application ? aws_appconfig_application.this[0].id : var.application_id
   environment_id           = local.create_environment ? aws_appconfig_environment.this[0].environment_id : var.environment_id
@@ -67,7 +66,7 @@ resource "aws_appconfig_hosted_configuration_version" "initial" {
 }
 
 resource "aws_appconfig_deployment" "initial" {
-  count = local.deploy_version ? 1 : 0
+  count = var.deploy_initial_configuration ? 1 : 0
 
   application_id           = local.application_id
   environment_id           = local.environment_id

@@ -4,15 +4,18 @@ data "aws_region" "current" {}
 
 locals {
   # An explicit var.create entry wins: it is known at plan time even when the ARN is not.
-  create_key                = var.create.kms_key != null ? var.create.kms_key : var.kms_key_arn == null
-  create_notification_topic = var.create.notification_topic != null ? var.create.notification_topic : var.notification_topic_arn == null
+  create_key                = coalesce(var.create.kms_key, var.kms_key_arn == null)
+  create_notification_topic = coalesce(var.create.notification_topic, var.notification_topic_arn == null)
 
-  account_id = data.aws_caller_identity.current.account_id
+  partition        = data.aws_partition.current.partition
+  region           = data.aws_region.current.name
+  account_id       = data.aws_caller_identity.current.account_id
+  account_root_arn = "arn:${local.partition}:iam::${local.account_id}:root"
   # Every alarm of this account and region: the topic policies admit no other publisher.
-  account_alarms_arn = "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.name}:${local.account_id}:alarm:*"
+  account_alarms_arn = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*"
 
   # Topic ARNs built from their names (as AWS does) so the policies are known at plan time.
-  topic_arn_prefix = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${local.account_id}"
+  topic_arn_prefix = "arn:${local.partition}:sns:${local.region}:${local.account_id}"
   topic_names      = { alarms = "${var.name_prefix}-alarms", notifications = "${var.name_prefix}-notifications" }
   created_topic_arns = {
     for role, name in local.topic_names : role => "${local.topic_arn_prefix}:${name}"
@@ -47,7 +50,7 @@ data "aws_iam_policy_document" "key" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
+      identifiers = [local.account_root_arn]
     }
   }
 
@@ -140,7 +143,7 @@ data "aws_iam_policy_document" "topic" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
+      identifiers = [local.account_root_arn]
     }
   }
 

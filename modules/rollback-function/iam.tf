@@ -5,8 +5,8 @@ locals {
   profile_arn         = "${local.application_arn}/configurationprofile/${var.appconfig_configuration_profile_id}"
   hosted_versions_arn = "${local.profile_arn}/hostedconfigurationversion/*"
   strategy_arn        = "arn:${local.partition}:appconfig:${local.region}:${local.account_id}:deploymentstrategy/${var.appconfig_deployment_strategy_id}"
-  account_alarms_arn  = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*"
-  alarm_arns          = [for name in var.alarm_names : "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${name}"]
+  alarm_arn_prefix    = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:"
+  account_alarms_arn  = "${local.alarm_arn_prefix}*"
   log_group_arn       = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
   # Built from the name (as AWS does) so the policy is known at plan time.
   dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"

@@ -91,7 +91,7 @@ resource "aws_lambda_function" "rollback" {
     }
 
     precondition {
-      condition     = var.trigger != "sns" || var.alarm_topic_arn != null
+      condition     = !local.trigger_sns || var.alarm_topic_arn != null
       error_message = "trigger = \"sns\" needs alarm_topic_arn: the ARN of the topic the flag alarms publish to."
     }
   }

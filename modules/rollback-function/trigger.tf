@@ -1,6 +1,7 @@
 locals {
   trigger_sns         = var.trigger == "sns"
   trigger_eventbridge = var.trigger == "eventbridge"
+  alarm_arns          = [for name in var.alarm_names : "${local.alarm_arn_prefix}${name}"]
 
   # An event pattern holds at most 4096 characters (about 40 alarm ARNs), so the alarms are
   # spread over as many rules as needed, each matching its own ARNs exactly. The budget
