@@ -37,7 +37,7 @@ def build(package: Path, output: Path) -> list[str]:
     names: list[str] = []
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(tmp, "w") as archive:  # each entry sets its own compression
         for path in package_files(package):
             name = path.relative_to(root).as_posix()
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
