@@ -481,12 +481,18 @@ class EmulatedAppConfigBackend(AppConfigBackend):
             self.tag_resource(self._arn(deployment.arn_suffix), tags or {})
             return deployment
 
-    def get_deployment(self, app_id: str, env_id: str, number: int) -> Deployment:
+    def _numbered(
+        self, app_id: str, env_id: str, number: int
+    ) -> tuple[Deployment, list[Deployment]]:
+        """Deployment `number` of the environment and the environment's history."""
         self.get_environment(app_id, env_id)
         history = self._history(app_id, env_id)
         if not 1 <= number <= len(history):
             raise ResourceNotFoundException(f"Deployment {number} not found", "Deployment")
-        return history[number - 1]
+        return history[number - 1], history
+
+    def get_deployment(self, app_id: str, env_id: str, number: int) -> Deployment:
+        return self._numbered(app_id, env_id, number)[0]
 
     def list_deployments(self, app_id: str, env_id: str) -> list[Deployment]:
         self.get_environment(app_id, env_id)
@@ -496,12 +502,12 @@ class EmulatedAppConfigBackend(AppConfigBackend):
         self, app_id: str, env_id: str, number: int, allow_revert: bool
     ) -> Deployment:
         with self.lock:
-            deployment = self.get_deployment(app_id, env_id, number)
+            deployment, history = self._numbered(app_id, env_id, number)
             state = deployment.state()
             if state in IN_PROGRESS:
                 deployment.stop("ROLLED_BACK")
                 return deployment
-            is_latest = number == len(self._history(app_id, env_id))
+            is_latest = number == len(history)
             if state == "COMPLETE" and allow_revert and is_latest:
                 deployment.stop("REVERTED")
                 return deployment
@@ -606,11 +612,12 @@ def _version_summary(version: HostedConfigurationVersion) -> dict[str, Any]:
     }
 
 
-class EmulatedAppConfigResponse(AppConfigResponse):
-    """Every AppConfig operation the emulator serves, parsed and serialized by the model."""
+class EmulatedResponse(BaseResponse):
+    """A response served from EmulatedAppConfigBackend (AppConfig and AppConfig Data),
+    parsed and serialized by the model after its input limits are checked."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.automated_parameter_parsing = True
 
     @override
@@ -622,6 +629,10 @@ class EmulatedAppConfigResponse(AppConfigResponse):
         backend = moto_models.appconfig_backends[self.current_account][self.region]
         assert isinstance(backend, EmulatedAppConfigBackend)  # install() guarantees it
         return backend
+
+
+class EmulatedAppConfigResponse(EmulatedResponse, AppConfigResponse):
+    """Every AppConfig operation the emulator serves, parsed and serialized by the model."""
 
     def _page(self, items: list[dict[str, Any]]) -> ActionResult:
         return ActionResult(
@@ -936,6 +947,7 @@ def install() -> None:
 __all__ = [
     "EmulatedAppConfigBackend",
     "EmulatedAppConfigResponse",
+    "EmulatedResponse",
     "add_routes",
     "install",
     "payload_response",

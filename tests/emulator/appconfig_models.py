@@ -49,10 +49,6 @@ class ConflictException(ServiceException):
     code = "ConflictException"
 
 
-class PayloadTooLargeException(ServiceException):
-    code = "PayloadTooLargeException"
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -188,14 +184,6 @@ def check_feature_flags(content: bytes) -> None:
 
 
 # --------------------------------------------------------------------------- environments
-
-ENVIRONMENT_STATES = (
-    "READY_FOR_DEPLOYMENT",
-    "DEPLOYING",
-    "ROLLING_BACK",
-    "ROLLED_BACK",
-    "REVERTED",
-)
 
 
 @dataclass

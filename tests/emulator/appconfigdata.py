@@ -18,14 +18,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from moto import backend_index
-from moto.appconfig import models as moto_models
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import ServiceException
-from moto.core.responses import ActionResult, BaseResponse
-from typing_extensions import override
+from moto.core.responses import ActionResult
 
 from tests.emulator import appconfig
-from tests.emulator.appconfig_limits import call_checked
 from tests.emulator.appconfig_models import ServedContent, now
 
 APPCONFIGDATA_URL_BASE = r"https?://appconfigdata\.(.+)\.amazonaws\.com"
@@ -72,12 +69,6 @@ class TokenState:
     @property
     def expires_at(self) -> datetime:
         return self.not_before + TOKEN_LIFETIME
-
-
-def _backend(response: BaseResponse) -> appconfig.EmulatedAppConfigBackend:
-    backend = moto_models.appconfig_backends[response.current_account][response.region]
-    assert isinstance(backend, appconfig.EmulatedAppConfigBackend)  # see install()
-    return backend
 
 
 def _by_id_or_name(items: dict[str, Any], identifier: str) -> Any | None:
@@ -192,20 +183,15 @@ def latest_configuration(
     return result, served.content_type
 
 
-class AppConfigDataResponse(BaseResponse):
+class AppConfigDataResponse(appconfig.EmulatedResponse):
     """StartConfigurationSession and GetLatestConfiguration."""
 
     def __init__(self) -> None:
         super().__init__(service_name="appconfigdata")
-        self.automated_parameter_parsing = True
-
-    @override
-    def call_action(self) -> TYPE_RESPONSE:
-        return call_checked(self, super().call_action)
 
     def start_configuration_session(self) -> ActionResult:
         token = start_session(
-            _backend(self),
+            self.backend,
             self._get_param("ApplicationIdentifier"),
             self._get_param("EnvironmentIdentifier"),
             self._get_param("ConfigurationProfileIdentifier"),
@@ -215,7 +201,7 @@ class AppConfigDataResponse(BaseResponse):
 
     def get_latest_configuration(self) -> TYPE_RESPONSE:
         result, content_type = latest_configuration(
-            _backend(self), self._get_param("ConfigurationToken")
+            self.backend, self._get_param("ConfigurationToken")
         )
         return appconfig.payload_response(self, result, content_type)
 

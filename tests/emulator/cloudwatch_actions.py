@@ -18,7 +18,6 @@ updating an existing alarm keeps its state. (DescribeAlarms filters: cloudwatch_
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -35,9 +34,6 @@ ACTIONS_BY_STATE = {
     "OK": "ok_actions",
     "INSUFFICIENT_DATA": "insufficient_data_actions",
 }
-
-_install_lock = threading.Lock()
-_installed = False
 
 
 @cache
@@ -347,10 +343,5 @@ def _put_metric_alarm(self: CloudWatchBackend, name: str, *args: Any, **kwargs: 
 
 def install() -> None:
     """Patch moto's CloudWatch so alarm state changes act (idempotent)."""
-    global _installed  # noqa: PLW0603 - once per process
-    with _install_lock:
-        if _installed:
-            return
-        Alarm.update_state = _update_state  # type: ignore[method-assign]
-        CloudWatchBackend.put_metric_alarm = _put_metric_alarm  # type: ignore[method-assign]
-        _installed = True
+    Alarm.update_state = _update_state  # type: ignore[method-assign]
+    CloudWatchBackend.put_metric_alarm = _put_metric_alarm  # type: ignore[method-assign]

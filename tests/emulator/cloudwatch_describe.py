@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,9 +27,6 @@ DEFAULT_MAX_RECORDS = 50
 MAX_RECORDS_LIMIT = 100
 STATES = ("OK", "ALARM", "INSUFFICIENT_DATA")
 TYPES = ("MetricAlarm", "CompositeAlarm")
-
-_install_lock = threading.Lock()
-_installed = False
 
 
 class InvalidNextTokenError(CloudWatchException):
@@ -131,10 +127,5 @@ def _describe_alarms(self: CloudWatchResponse) -> ActionResult:
 
 
 def install() -> None:
-    """Replace moto's DescribeAlarms handler (once per process)."""
-    global _installed  # noqa: PLW0603 - one install per process
-    with _install_lock:
-        if _installed:
-            return
-        CloudWatchResponse.describe_alarms = _describe_alarms  # type: ignore[method-assign]
-        _installed = True
+    """Replace moto's DescribeAlarms handler (idempotent)."""
+    CloudWatchResponse.describe_alarms = _describe_alarms  # type: ignore[method-assign]

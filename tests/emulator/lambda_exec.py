@@ -42,7 +42,8 @@ from moto.events.models import Rule
 from moto.sns.models import Subscription
 
 from tests.emulator import lambda_runner
-from tests.emulator.lambda_runner import FunctionSpec, InvocationResult
+from tests.emulator.lambda_runner import FunctionSpec, InvocationResult, iso_now
+from tests.emulator.server import EmulatorApp, EmulatorServer, json_response, request_body
 
 WAIT_IDLE_PATH = "/_emulator/wait-idle"
 RETRY_DELAYS_SECONDS = (60.0, 120.0)
@@ -55,8 +56,7 @@ _state_lock = threading.Condition()
 _pending = 0
 _retry_time_factor = 0.001
 _slots = threading.BoundedSemaphore(MAX_PARALLEL_INVOCATIONS)
-_server: Any = None
-_installed = False
+_server: EmulatorServer | None = None
 _log = logging.getLogger(__name__)
 
 
@@ -82,8 +82,6 @@ def emulator_endpoint() -> str:
     global _server  # noqa: PLW0603 - started once per process
     with _state_lock:
         if _server is None:
-            from tests.emulator.server import EmulatorServer  # noqa: PLC0415 - avoids a cycle
-
             _server = EmulatorServer(port=0).start()
             atexit.register(_stop_server)
         return str(_server.endpoint)
@@ -148,13 +146,16 @@ def _background(task: Callable[[], None], name: str) -> None:
 # ------------------------------------------------------------------ running one invocation
 
 
+def _executed_version(fn: LambdaFunction) -> str:
+    return str(fn.version) if str(fn.version).isdigit() else "$LATEST"
+
+
 def _function_spec(fn: LambdaFunction) -> FunctionSpec:
     logging_config = getattr(fn, "logging_config", None) or {}
-    version = str(fn.version) if str(fn.version).isdigit() else "$LATEST"
     return FunctionSpec(
         name=fn.function_name,
         arn=fn.function_arn,
-        version=version,
+        version=_executed_version(fn),
         handler=fn.handler or "",
         runtime=fn.run_time or "",
         code=fn.code_bytes,
@@ -197,10 +198,6 @@ def _invoke_config(fn: LambdaFunction) -> dict[str, Any]:
     return dict(configs[0].config) if configs else {}
 
 
-def _iso_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
 def _json_or_text(payload: bytes) -> Any:
     try:
         return json.loads(payload)
@@ -216,7 +213,7 @@ def _destination_record(
         response_context["functionError"] = result.function_error
     return {
         "version": "1.0",
-        "timestamp": _iso_now(),
+        "timestamp": iso_now(),
         "requestContext": {
             "requestId": result.request_id,
             "functionArn": f"{fn.function_arn}:$LATEST",
@@ -237,7 +234,12 @@ def _arn_parts(arn: str) -> tuple[str, str, str, str]:
     return parts[2], parts[3], parts[4], parts[5]
 
 
-def _send_to_sqs(arn: str, body: str, attributes: Mapping[str, tuple[str, str]]) -> None:
+def _send_to_sqs(
+    arn: str,
+    body: str,
+    attributes: Mapping[str, tuple[str, str]],
+    group_id: str | None = None,
+) -> None:
     from moto.sqs.models import sqs_backends  # noqa: PLC0415
 
     _, region, account, queue = _arn_parts(arn)
@@ -245,7 +247,9 @@ def _send_to_sqs(arn: str, body: str, attributes: Mapping[str, tuple[str, str]])
         name: {"DataType": data_type, "StringValue": value}
         for name, (data_type, value) in attributes.items()
     }
-    sqs_backends[account][region].send_message(queue, body, message_attributes=message_attributes)
+    sqs_backends[account][region].send_message(
+        queue, body, message_attributes=message_attributes, group_id=group_id
+    )
 
 
 def _send_to_sns(arn: str, body: str, attributes: Mapping[str, tuple[str, str]]) -> None:
@@ -408,7 +412,7 @@ def _invoke_function(
         invoke_async(fn, payload)
         return b""
     result = execute(fn, payload)
-    response_headers["x-amz-executed-version"] = _function_spec(fn).version
+    response_headers["x-amz-executed-version"] = _executed_version(fn)
     if result.function_error:
         response_headers["x-amz-function-error"] = result.function_error
     response_headers["x-amz-log-result"] = base64.b64encode(result.log_tail().encode()).decode()
@@ -429,12 +433,6 @@ def _backend_invoke(  # noqa: PLR0917 - moto's LambdaBackend.invoke signature
     return payload
 
 
-def _function_invoke(
-    self: LambdaFunction, body: Any, request_headers: Any, response_headers: Any
-) -> bytes:
-    return _invoke_function(self, body, request_headers, response_headers)
-
-
 def _sns_event(
     subscription: Subscription, message: str, message_id: str, subject: str | None, attributes: Any
 ) -> dict[str, Any]:
@@ -453,7 +451,7 @@ def _sns_event(
                     "TopicArn": subscription.topic.arn,
                     "Subject": subject,
                     "Message": message,
-                    "Timestamp": _iso_now(),
+                    "Timestamp": iso_now(),
                     "SignatureVersion": "1",
                     "Signature": "EXAMPLE",
                     "SigningCertUrl": f"{host}/SimpleNotificationService-emulator.pem",
@@ -518,14 +516,6 @@ def _target_service(target: Mapping[str, Any]) -> str:
     return parts[2] if len(parts) > 2 else ""
 
 
-def _send_event_to_queue(rule: Rule, target: Mapping[str, Any], payload: bytes) -> None:
-    from moto.sqs.models import sqs_backends  # noqa: PLC0415
-
-    _, region, account, queue = _arn_parts(str(target["Arn"]))
-    group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
-    sqs_backends[account][region].send_message(queue, payload.decode(), group_id=group_id)
-
-
 def _rule_send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
     """Lambda and SQS targets get the event (or its Input/InputTransformer) as AWS sends it."""
     handled = [t for t in self.targets if _target_service(t) in {"lambda", "sqs"}]
@@ -535,7 +525,8 @@ def _rule_send_to_targets(self: Rule, original_event: Any, transform_input: bool
             if _target_service(target) == "lambda":
                 invoke_async_arn(self.account_id, target["Arn"], payload)
             else:
-                _send_event_to_queue(self, target, payload)
+                group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
+                _send_to_sqs(str(target["Arn"]), payload.decode(), {}, group_id)
     if len(handled) == len(self.targets):
         return
     others = _copy_rule(self, [t for t in self.targets if t not in handled])
@@ -600,9 +591,9 @@ def _requested_timeout(environ: dict[str, Any]) -> float:
     usage = 'use POST with an optional JSON body {"timeout": seconds >= 0}'
     if environ.get("REQUEST_METHOD") != "POST":
         raise ValueError(usage)
-    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = request_body(environ)
     try:
-        options = json.loads(environ["wsgi.input"].read(length)) if length else {}
+        options = {} if body is None else json.loads(body)
         timeout = options.get("timeout", 30.0) if isinstance(options, dict) else None
     except ValueError as error:
         raise ValueError(f"{usage}: {error}") from error
@@ -623,35 +614,14 @@ def _wait_idle_response(environ: dict[str, Any], start_response: Callable[..., A
     else:
         if not wait_idle(timeout):
             status, answer = "504 Gateway Timeout", {"idle": False, "pending": pending()}
-    body = json.dumps(answer).encode()
-    start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-    )
-    return [body]
-
-
-def _install_wait_idle_route() -> None:
-    from tests.emulator.server import EmulatorApp  # noqa: PLC0415 - the server imports the package
-
-    serve_emulator_app = EmulatorApp.__call__
-
-    def serve(self: EmulatorApp, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == WAIT_IDLE_PATH:
-            return _wait_idle_response(environ, start_response)
-        return serve_emulator_app(self, environ, start_response)
-
-    EmulatorApp.__call__ = serve  # type: ignore[method-assign]
+    return json_response(start_response, status, answer)
 
 
 def install() -> None:
     """Patch moto so functions really run, and serve the wait-idle route (idempotent)."""
-    global _installed  # noqa: PLW0603
-    if _installed:
-        return
     LambdaBackend.invoke = _backend_invoke  # type: ignore[method-assign]
     LambdaSimpleBackend.invoke = _backend_invoke  # type: ignore[method-assign]
-    LambdaFunction.invoke = _function_invoke  # type: ignore[method-assign]
+    LambdaFunction.invoke = _invoke_function  # type: ignore[method-assign]
     Subscription.publish = _subscription_publish  # type: ignore[method-assign]
     Rule.send_to_targets = _rule_send_to_targets  # type: ignore[method-assign]
-    _install_wait_idle_route()
-    _installed = True
+    EmulatorApp.add_route(WAIT_IDLE_PATH, _wait_idle_response)

@@ -68,7 +68,6 @@ class InvocationResult:
     function_error: str | None
     log_lines: list[str]
     log_stream: str
-    duration_ms: float
 
     @property
     def error_message(self) -> str:
@@ -237,16 +236,17 @@ def run(
         output.seek(0)
         lines = output.read().decode("utf-8", "replace").splitlines()
     if timed_out:
-        lines.append(f"{_now_iso()} {request_id} Task timed out after {spec.timeout:.2f} seconds")
+        lines.append(f"{iso_now()} {request_id} Task timed out after {spec.timeout:.2f} seconds")
     framed = _framed_log(lines, request_id, spec, duration_ms)
     if "error" in message:
         payload, function_error = json.dumps(message["error"]).encode(), "Unhandled"
     else:
         payload, function_error = json.dumps(message.get("result")).encode(), None
-    return InvocationResult(request_id, payload, function_error, framed, stream, duration_ms)
+    return InvocationResult(request_id, payload, function_error, framed, stream)
 
 
-def _now_iso() -> str:
+def iso_now() -> str:
+    """The current UTC time as Lambda and SNS write it: `2024-01-02T03:04:05.678Z`."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 

@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 from moto.core.config import default_user_config
 from moto.moto_server.werkzeug_app import (
@@ -24,9 +24,10 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def _json_response(
+def json_response(
     start_response: StartResponse, status: str, payload: dict[str, Any]
 ) -> list[bytes]:
+    """Answer an `/_emulator/*` request with `payload` as JSON."""
     body = json.dumps(payload).encode()
     start_response(
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
@@ -34,29 +35,44 @@ def _json_response(
     return [body]
 
 
+def request_body(environ: dict[str, Any]) -> bytes | None:
+    """The request's body; None when it declares none (no or zero Content-Length)."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return environ["wsgi.input"].read(length) if length else None
+
+
+def _serve_config(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    """`GET /_emulator/config` shows the settings, `POST` applies a JSON object of them."""
+    method = environ.get("REQUEST_METHOD", "GET")
+    if method == "GET":
+        return json_response(start_response, "200 OK", config.current_settings())
+    if method != "POST":
+        return json_response(start_response, "405 Method Not Allowed", {"error": "use GET or POST"})
+    body = request_body(environ) or b""
+    try:
+        settings = config.apply_settings(body)
+    except config.ConfigError as error:
+        return json_response(start_response, "400 Bad Request", {"error": str(error)})
+    return json_response(start_response, "200 OK", settings)
+
+
 class EmulatorApp:
-    """Serve `/_emulator/config` itself and hand every other request to moto."""
+    """Serve the `/_emulator/*` routes itself and hand every other request to moto."""
+
+    # Path -> handler, shared by every instance; extensions add theirs with add_route().
+    routes: ClassVar[dict[str, WSGIApp]] = {config.CONFIG_PATH: _serve_config}
 
     def __init__(self, moto_app: WSGIApp) -> None:
         self._moto_app = moto_app
 
+    @classmethod
+    def add_route(cls, path: str, handler: WSGIApp) -> None:
+        """Serve `path` with `handler` (a WSGI application) instead of moto."""
+        cls.routes[path] = handler
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != config.CONFIG_PATH:
-            return self._moto_app(environ, start_response)
-        method = environ.get("REQUEST_METHOD", "GET")
-        if method == "GET":
-            return _json_response(start_response, "200 OK", config.current_settings())
-        if method != "POST":
-            return _json_response(
-                start_response, "405 Method Not Allowed", {"error": "use GET or POST"}
-            )
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        try:
-            settings = config.apply_settings(body)
-        except config.ConfigError as error:
-            return _json_response(start_response, "400 Bad Request", {"error": str(error)})
-        return _json_response(start_response, "200 OK", settings)
+        handler = self.routes.get(environ.get("PATH_INFO"), self._moto_app)
+        return handler(environ, start_response)
 
 
 class _QuietRequestHandler(MotoRequestHandler):

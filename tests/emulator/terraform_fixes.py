@@ -14,15 +14,11 @@ Each fix makes moto return what a client stored, as AWS does; without them a sec
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 from moto.sqs.models import Queue
-
-_install_lock = threading.Lock()
-_installed = False
 
 # ------------------------------------------------------------------ Lambda
 
@@ -116,10 +112,5 @@ def _install_sqs() -> None:
 
 def install() -> None:
     """Apply every fix (idempotent)."""
-    global _installed  # noqa: PLW0603 - once per process
-    with _install_lock:
-        if _installed:
-            return
-        _install_lambda()
-        _install_sqs()
-        _installed = True
+    _install_lambda()
+    _install_sqs()
