@@ -7,10 +7,12 @@ here, written on first use by tools/terraform_rc.py (which finds the provider mi
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
+from tools.stack import terraform_binary
 from tools.terraform_rc import find_mirror, render
+
+__all__ = ["CLI_CONFIG", "configure_terraform", "terraform_binary"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_CONFIG = ROOT / ".cache" / "terraform.rc"
@@ -28,11 +30,3 @@ def configure_terraform() -> Path:
     os.environ["TF_CLI_CONFIG_FILE"] = str(CLI_CONFIG)
     os.environ.setdefault("TF_IN_AUTOMATION", "1")
     return CLI_CONFIG
-
-
-def terraform_binary() -> str:
-    """Return the terraform executable, or fail with a message saying what is missing."""
-    found = shutil.which(os.environ.get("TERRAFORM", "terraform"))
-    if not found:
-        raise RuntimeError("terraform not found on PATH: install Terraform >= 1.7")
-    return found

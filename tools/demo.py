@@ -33,8 +33,8 @@ from tools.stack import (
     StackOutputs,
     Terraform,
     deployed_document,
-    deployments,
     flag_states,
+    latest_deployment,
     leftovers,
     log_lines,
     missing_prerequisites,
@@ -131,12 +131,19 @@ class Observed:
     subject: str
 
 
-def fire_alarm(aws: Aws, emulator: Emulator, stack: StackOutputs, flag: str) -> Observed:
-    """Fire the flag's alarm, wait for everything it causes, and collect the evidence."""
+def fire_alarm(
+    aws: Aws, emulator: Emulator, stack: StackOutputs, flag: str, before: dict[str, bool]
+) -> Observed:
+    """Fire the flag's alarm, wait for everything it causes, and collect the evidence.
+
+    ``before`` is the flags as deployed before the alarm.
+    """
     target = stack.target
-    before = flag_states(deployed_document(aws, target))
     queue_url = subscribe_queue(aws, stack.notification_topic_arn, "demo-notifications")
-    previous = deployments(aws, target)[-1]["DeploymentNumber"]
+    latest = latest_deployment(aws, target)
+    if latest is None:
+        raise StackError("the environment has no deployment yet")
+    previous = latest["DeploymentNumber"]
     log_start_ms = now_ms()
 
     alarm = stack.alarm_names[flag]
@@ -243,21 +250,21 @@ def run(printer: Printer) -> None:
             data_dir=Path(tmp) / ".terraform",
             state=Path(tmp) / "terraform.tfstate",
         )
+        aws = Aws(emulator.endpoint)
         printer.step("terraform init")
         terraform.init()
         try:
             printer.step("terraform apply examples/complete (about a minute: SQS queues are slow)")
             terraform.apply(on_line=printer.terraform_progress)
-            aws = Aws(emulator.endpoint)
             stack = StackOutputs.parse(terraform.outputs())
             before = flag_states(deployed_document(aws, stack.target))
             show_flags(printer, "flags as deployed (read through appconfigdata):", before)
             flag = sorted(name for name in stack.alarm_names if before.get(name))[0]
             printer.step(f"fire the alarm of flag {flag!r}: SetAlarmState -> ALARM")
-            report(printer, fire_alarm(aws, emulator, stack, flag))
+            report(printer, fire_alarm(aws, emulator, stack, flag, before))
         finally:
             printer.step("terraform destroy")
-            _guard(lambda: destroy(printer, terraform, Aws(emulator.endpoint)), printer)
+            _guard(lambda: destroy(printer, terraform, aws), printer)
             printer.step("stop the emulator")
 
 

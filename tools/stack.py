@@ -101,11 +101,21 @@ def terraform_environment(endpoint: str) -> dict[str, str]:
     return env
 
 
+def terraform_binary() -> str:
+    """The terraform executable (``$TERRAFORM``, default ``terraform``) found on PATH."""
+    found = shutil.which(os.environ.get("TERRAFORM", "terraform"))
+    if not found:
+        raise StackError("terraform not found on PATH: install Terraform >= 1.7")
+    return found
+
+
 def missing_prerequisites() -> list[str]:
     """Say what the local stack needs and does not find; an empty list means ready."""
     missing = []
-    if shutil.which(os.environ.get("TERRAFORM", "terraform")) is None:
-        missing.append("terraform not found on PATH: install Terraform >= 1.7")
+    try:
+        terraform_binary()
+    except StackError as error:
+        missing.append(str(error))
     if not ZIP_PATH.is_file():
         missing.append(f"{ZIP_PATH.relative_to(ROOT)} not found: run `make build`")
     return missing
@@ -183,10 +193,6 @@ class Emulator:
             raise StackError(f"POST {path} failed: {error.code} {error.read()!r}") from None
         return json.loads(payload) if payload else None
 
-    def configure(self, *, deployment_time_factor: float) -> None:
-        """Set how fast AppConfig deployments progress (0 = complete at once)."""
-        self.post("/_emulator/config", {"deployment_time_factor": deployment_time_factor})
-
     def wait_idle(self, *, timeout: float = 30.0) -> None:
         """Block until no Lambda invocation, retry or deployment is in flight."""
         self.post("/_emulator/wait-idle", {"timeout": timeout}, timeout=timeout + 5)
@@ -224,7 +230,7 @@ class Terraform:
     endpoint: str
     data_dir: Path | None = None
     state: Path | None = None
-    binary: str = field(default_factory=lambda: os.environ.get("TERRAFORM", "terraform"))
+    binary: str = field(default_factory=terraform_binary)
 
     def run(
         self,
@@ -264,55 +270,29 @@ class Terraform:
     def _state_args(self) -> list[str]:
         return [f"-state={self.state}"] if self.state is not None else []
 
-    def init(self, on_line: Callable[[str], None] | None = None) -> None:
-        self.run("init", "-input=false", on_line=on_line)
+    def init(self) -> None:
+        self.run("init", "-input=false")
 
-    def apply(
-        self,
-        variables: Mapping[str, str] | None = None,
-        on_line: Callable[[str], None] | None = None,
-    ) -> None:
+    def apply(self, on_line: Callable[[str], None] | None = None) -> None:
         """Plan to a file, then apply that plan (its output is progress lines only)."""
         plan = (self.data_dir or self.workdir) / "stack.tfplan"
-        self.run(
-            "plan", "-input=false", f"-out={plan}", *self._state_args(), *self._vars(variables)
-        )
+        self.run("plan", "-input=false", f"-out={plan}", *self._state_args())
         self.run("apply", "-input=false", *self._state_args(), str(plan), on_line=on_line)
 
-    def changes_pending(self, variables: Mapping[str, str] | None = None) -> str | None:
+    def changes_pending(self) -> str | None:
         """Plan; return the plan text when it shows changes, None when it is clean."""
         code, output = self.run(
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            *self._state_args(),
-            *self._vars(variables),
-            ok_codes=(0, 2),
+            "plan", "-input=false", "-detailed-exitcode", *self._state_args(), ok_codes=(0, 2)
         )
         return output if code == 2 else None
 
-    def destroy(
-        self,
-        variables: Mapping[str, str] | None = None,
-        on_line: Callable[[str], None] | None = None,
-    ) -> None:
-        self.run(
-            "destroy",
-            "-input=false",
-            "-auto-approve",
-            *self._state_args(),
-            *self._vars(variables),
-            on_line=on_line,
-        )
+    def destroy(self, on_line: Callable[[str], None] | None = None) -> None:
+        self.run("destroy", "-input=false", "-auto-approve", *self._state_args(), on_line=on_line)
 
     def outputs(self) -> dict[str, Any]:
         """The root module's outputs as plain values."""
         _, text = self.run("output", "-json", *self._state_args())
         return {name: item["value"] for name, item in json.loads(text).items()}
-
-    @staticmethod
-    def _vars(variables: Mapping[str, str] | None) -> list[str]:
-        return [f"-var={name}={value}" for name, value in (variables or {}).items()]
 
 
 def _errors(lines: list[str]) -> str:
@@ -436,16 +416,6 @@ def hosted_versions(aws: Aws, target: FlagTarget) -> list[int]:
     return sorted(item["VersionNumber"] for item in response.get("Items", []))
 
 
-def hosted_document(aws: Aws, target: FlagTarget, version: int) -> dict[str, Any]:
-    """The content of one hosted configuration version."""
-    response = aws.appconfig.get_hosted_configuration_version(
-        ApplicationId=target.application_id,
-        ConfigurationProfileId=target.profile_id,
-        VersionNumber=version,
-    )
-    return json.loads(response["Content"].read())  # type: ignore[no-any-return]
-
-
 def deployments(aws: Aws, target: FlagTarget) -> list[dict[str, Any]]:
     """Every deployment to the environment, full detail (GetDeployment), oldest first."""
     listed = aws.appconfig.list_deployments(
@@ -464,15 +434,35 @@ def deployments(aws: Aws, target: FlagTarget) -> list[dict[str, Any]]:
     ]
 
 
+def latest_deployment(aws: Aws, target: FlagTarget) -> dict[str, Any] | None:
+    """The newest deployment to the environment, full detail (GetDeployment); None if none.
+
+    The same as ``deployments(aws, target)[-1]`` with one GetDeployment instead of one each.
+    """
+    listed = aws.appconfig.list_deployments(
+        ApplicationId=target.application_id, EnvironmentId=target.environment_id
+    )
+    numbers = [item["DeploymentNumber"] for item in listed.get("Items", [])]
+    if not numbers:
+        return None
+    return dict(
+        aws.appconfig.get_deployment(
+            ApplicationId=target.application_id,
+            EnvironmentId=target.environment_id,
+            DeploymentNumber=max(numbers),
+        )
+    )
+
+
 def wait_deployed(
     aws: Aws, target: FlagTarget, *, after: int = 0, timeout: float = 30.0
 ) -> dict[str, Any]:
     """Wait until the newest deployment, numbered above ``after``, is COMPLETE; return it."""
 
     def latest_complete() -> dict[str, Any] | None:
-        found = deployments(aws, target)
-        if found and found[-1]["DeploymentNumber"] > after and found[-1]["State"] == "COMPLETE":
-            return found[-1]
+        latest = latest_deployment(aws, target)
+        if latest and latest["DeploymentNumber"] > after and latest["State"] == "COMPLETE":
+            return latest
         return None
 
     return wait_for(latest_complete, what="the latest deployment to complete", timeout=timeout)
@@ -602,11 +592,8 @@ def queue_url(aws: Aws, queue_arn: str) -> str:
     return aws.sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
 
 
-def leftovers(aws: Aws, *, keep_queues: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """Every resource of the kinds the module creates that still exists, by kind.
-
-    ``keep_queues`` names queue URLs the caller created itself (not the module's).
-    """
+def leftovers(aws: Aws) -> dict[str, list[str]]:
+    """Every resource of the kinds the module creates that still exists, by kind."""
     kms_keys = [
         key["KeyId"]
         for key in aws.kms_keys()
@@ -617,9 +604,7 @@ def leftovers(aws: Aws, *, keep_queues: tuple[str, ...] = ()) -> dict[str, list[
             item["FunctionName"] for item in aws.lambda_.list_functions()["Functions"]
         ],
         "sns topics": [item["TopicArn"] for item in aws.sns.list_topics()["Topics"]],
-        "sqs queues": [
-            url for url in aws.sqs.list_queues().get("QueueUrls", []) if url not in keep_queues
-        ],
+        "sqs queues": aws.sqs.list_queues().get("QueueUrls", []),
         "cloudwatch alarms": [
             item["AlarmName"] for item in aws.cloudwatch.describe_alarms()["MetricAlarms"]
         ],

@@ -42,9 +42,9 @@ from tools.stack import (
     Terraform,
     aws_environment,
     deployed_document,
-    deployments,
     drain_queue,
     hosted_versions,
+    latest_deployment,
     missing_prerequisites,
     queue_url,
     subscribe_queue,
@@ -215,7 +215,9 @@ def restore_baseline(stack: Stack) -> None:
         ContentType="application/json",
         LatestVersionNumber=latest,
     )
-    strategy = deployments(stack.aws, target)[-1]["DeploymentStrategyId"]
+    newest = latest_deployment(stack.aws, target)
+    assert newest is not None
+    strategy = newest["DeploymentStrategyId"]
     appconfig.start_deployment(
         ApplicationId=target.application_id,
         EnvironmentId=target.environment_id,
