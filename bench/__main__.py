@@ -20,7 +20,6 @@ from types import ModuleType
 from bench import coldstart, duplicates, report, scale, single, storm, versus
 from bench.common import (
     BENCH_DIR,
-    ZIP_PATH,
     BenchError,
     CallCounter,
     Context,
@@ -30,6 +29,7 @@ from bench.common import (
     unpack_zip,
     use_fake_aws_environment,
 )
+from tools.stack import ZIP_PATH
 
 # In run order: figure 6 (versus) reads figure 3's storms.
 FIGURES: dict[str, ModuleType] = {

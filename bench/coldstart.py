@@ -18,15 +18,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import FAKE_AWS_ENV, REGION, BenchError, Context, FigureResult, Row
+from bench.common import FAKE_AWS_ENV, BenchError, Context, FigureResult, Row
 
 RUNS = 20
 QUICK_RUNS = 2
 MAX_RATIO = 1.3
 MAX_ZIP_BYTES = 30 * 1024
-# The function's client factories (flag_rollback.clients), one per service it calls.
+# The function's client factories (flag_rollback.clients), one per service it calls; each is
+# named after the boto3 service behind it, so the reference builds the same names.
 CLIENT_FACTORIES = ("appconfig", "cloudwatch", "sns")
-CLIENT_SERVICES = ("appconfig", "cloudwatch", "sns")  # the boto3 service names behind them
 
 OURS = """
 import sys
@@ -83,12 +83,12 @@ def time_to_ready(script: str, args: list[str], env: dict[str, str]) -> float:
 
 def measure(unpacked: Path, runs: int, *, warm_up: bool = True) -> dict[str, Any]:
     """Median time to ready of the floor, ours, and the reference (3 clients, 1 session)."""
-    env = {**os.environ, **FAKE_AWS_ENV, **FUNCTION_ENV, "AWS_DEFAULT_REGION": REGION}
+    env = {**os.environ, **FAKE_AWS_ENV, **FUNCTION_ENV}
     env.pop("AWS_ENDPOINT_URL", None)
     variants = {
         "floor": (FLOOR, []),
         "ours": (OURS, [str(unpacked), ",".join(CLIENT_FACTORIES)]),
-        "reference": (REFERENCE, list(CLIENT_SERVICES)),
+        "reference": (REFERENCE, list(CLIENT_FACTORIES)),
     }
     if warm_up:  # the OS file cache, for every variant, untimed
         for script, args in variants.values():

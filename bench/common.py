@@ -21,12 +21,11 @@ from typing import Any
 
 import botocore.session
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.stack import REGION, ROOT, ZIP_PATH
+
 BENCH_DIR = ROOT / "bench"
-ZIP_PATH = ROOT / "dist" / "flag-rollback.zip"
 PACKAGE = "flag_rollback"
 HANDLER_MODULE = "flag_rollback.handler"
-REGION = "us-east-1"
 FAKE_AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -187,9 +186,6 @@ def call_names(calls: Counter[str]) -> str:
 
 class LambdaContext:
     """The part of Lambda's context object the handlers read."""
-
-    function_name = "flag-rollback-bench"
-    aws_request_id = "00000000-0000-0000-0000-000000000000"
 
     def __init__(self, budget_s: float = 60.0) -> None:
         self._deadline = time.monotonic() + budget_s

@@ -40,8 +40,7 @@ def run_duplicates(ctx: Context, design: Design, *, concurrent: bool) -> dict[st
         deployments_before = len(world.deployments())
         deliveries: list[Delivery]
         if concurrent:
-            deliveries, _, watch = storm_deliveries(ctx, design, [event] * COPIES, world, {flag})
-            watch.stop.set()
+            deliveries, _ = storm_deliveries(ctx, design, [event] * COPIES)
         else:
             deliveries = [deliver(ctx, design, event) for _ in range(COPIES)]
         settle(world)

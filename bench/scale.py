@@ -20,9 +20,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import FAKE_AWS_ENV, ROOT, BenchError, Context, FigureResult, Row
+from bench.common import FAKE_AWS_ENV, BenchError, Context, FigureResult, Row
 from tests.emulator import EmulatorServer
-from tests.tfenv import configure_terraform, terraform_binary
+from tests.tfenv import configure_terraform
+from tools.stack import ROOT, terraform_binary
 
 SIZES = (10, 100, 500)
 QUICK_SIZES = (3,)

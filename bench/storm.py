@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import BenchError, Context, FigureResult, LambdaContext, Row, count
+from bench.common import BenchError, Context, FigureResult, LambdaContext, Row, count, outcomes
 from bench.world import World, disabled_flags, flag_names
 from tests.emulator import emulated_aws
 
@@ -50,7 +50,7 @@ def ours(ctx: Context) -> Design:
     """The product, loaded from the zip."""
 
     def outcome(result: Any) -> str:
-        return ",".join(str(item.get("outcome")) for item in result.get("results", []))
+        return ",".join(outcomes(result))
 
     return Design("flag-rollback", ctx.invoke, lambda world: world.configure(ctx.function), outcome)
 
@@ -107,11 +107,16 @@ def deliver(ctx: Context, design: Design, event: dict[str, Any]) -> Delivery:
 class AllDisabledWatch(threading.Thread):
     """Polls what the environment serves until every wanted flag is disabled in it."""
 
-    def __init__(self, world: World, wanted: set[str], started: float) -> None:
+    def __init__(self, world: World, wanted: set[str]) -> None:
         super().__init__(name="all-disabled-watch", daemon=True)
-        self._world, self._wanted, self._t0 = world, wanted, started
+        self._world, self._wanted, self._t0 = world, wanted, 0.0
         self.reached_s: float | None = None
         self.stop = threading.Event()
+
+    def start_at(self, started: float) -> None:
+        """Start polling; `reached_s` counts from `started` (a perf_counter reading)."""
+        self._t0 = started
+        self.start()
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -122,9 +127,13 @@ class AllDisabledWatch(threading.Thread):
 
 
 def storm_deliveries(
-    ctx: Context, design: Design, events: list[dict[str, Any]], watch_world: World, wanted: set[str]
-) -> tuple[list[Delivery], float, AllDisabledWatch]:
-    """Release one thread per event together; return deliveries, wall time and the watch."""
+    ctx: Context,
+    design: Design,
+    events: list[dict[str, Any]],
+    watch: AllDisabledWatch | None = None,
+) -> tuple[list[Delivery], float]:
+    """Release one thread per event together (and start `watch`, if any, at the same moment);
+    return the deliveries and the wall time until every handler returned."""
     deliveries: list[Delivery | None] = [None] * len(events)
     gate = threading.Barrier(len(events) + 1)
 
@@ -140,12 +149,12 @@ def storm_deliveries(
         thread.start()
     gate.wait()
     started = time.perf_counter()
-    watch = AllDisabledWatch(watch_world, wanted, started)
-    watch.start()
+    if watch is not None:
+        watch.start_at(started)
     for thread in threads:
         thread.join()
     handlers_s = time.perf_counter() - started
-    return [d for d in deliveries if d is not None], handlers_s, watch
+    return [d for d in deliveries if d is not None], handlers_s
 
 
 def settle(world: World) -> None:
@@ -168,7 +177,8 @@ def run_storm(ctx: Context, design: Design, size: int) -> dict[str, Any]:
         events = world.fire(alarmed)
         versions_before = max(world.hosted_versions())
         deployments_before = len(world.deployments())
-        deliveries, handlers_s, watch = storm_deliveries(ctx, design, events, world, set(alarmed))
+        watch = AllDisabledWatch(world, set(alarmed))
+        deliveries, handlers_s = storm_deliveries(ctx, design, events, watch)
         settle(world)
         watch.join(timeout=5)
         watch.stop.set()
@@ -177,7 +187,8 @@ def run_storm(ctx: Context, design: Design, size: int) -> dict[str, Any]:
         for version in new_versions:
             written |= disabled_flags(world.version_document(version))
         final = disabled_flags(world.deployed_document())
-        deployments = world.deployments()[: len(world.deployments()) - deployments_before]
+        every_deployment = world.deployments()  # newest first
+        deployments = every_deployment[: len(every_deployment) - deployments_before]
     calls: Counter[str] = Counter()
     for delivery in deliveries:
         calls.update(delivery.calls)

@@ -19,8 +19,9 @@ from typing import Any
 
 import boto3
 
-from bench.common import REGION, BenchError
+from bench.common import BenchError
 from tests.emulator import config as emulator_config
+from tools.stack import REGION
 
 ALARM_NAME_FORMAT = "FeatureFlag-{}-ErrorRate"
 CONTENT_TYPE = "application/json"
@@ -165,9 +166,7 @@ class World:
     def configure(self, function: ModuleType) -> None:
         """Point the function at this world: a new container (settings, clients, caches)."""
         os.environ.update(self.function_environment())
-        reset = getattr(function, "reset_container", None)
-        if callable(reset):
-            reset()
+        function.reset_container()
 
     # ---------------------------------------------------------------- AppConfig
 
