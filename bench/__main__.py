@@ -29,7 +29,7 @@ from bench.common import (
     unpack_zip,
     use_fake_aws_environment,
 )
-from tools.stack import ZIP_PATH
+from tools.paths import ZIP_PATH
 
 # In run order: figure 6 (versus) reads figure 3's storms.
 FIGURES: dict[str, ModuleType] = {

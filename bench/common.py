@@ -21,7 +21,8 @@ from typing import Any
 
 import botocore.session
 
-from tools.stack import REGION, ROOT, ZIP_PATH
+from tools.harness.env import REGION
+from tools.paths import ROOT, ZIP_PATH
 
 BENCH_DIR = ROOT / "bench"
 PACKAGE = "flag_rollback"

@@ -14,22 +14,21 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import FAKE_AWS_ENV, BenchError, Context, FigureResult, Row
+from bench.common import BenchError, Context, FigureResult, Row
 from tests.emulator import EmulatorServer
-from tests.tfenv import configure_terraform
-from tools.stack import ROOT, terraform_binary
+from tools.harness.env import configure_terraform
+from tools.harness.terraform import Terraform, TerraformError
+from tools.paths import CACHE_DIR, ROOT
 
 SIZES = (10, 100, 500)
 QUICK_SIZES = (3,)
 # The EventBridge trigger lists the alarm ARNs in its event patterns: plan it at the largest size.
 EVENTBRIDGE_SIZES = (500,)
-CACHE_DIR = ROOT / ".cache"  # work folders go here: the module is sourced by relative path
 PLAN_SUMMARY = re.compile(r"Plan: (\d+) to add, (\d+) to change, (\d+) to destroy")
 TIMEOUT_S = 300
 
@@ -70,20 +69,17 @@ module "flag_rollback" {
 """
 
 
-def terraform(
-    work: Path, args: list[str], env: dict[str, str]
-) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run terraform in `work`; return the completed process and its wall time."""
+def timed(terraform: Terraform, *args: str) -> tuple[int, str, float]:
+    """Run one terraform command; return its exit code, output and wall time.
+
+    A command that fails does not raise: the figure reports its error.
+    """
     started = time.perf_counter()
-    completed = subprocess.run(
-        [terraform_binary(), f"-chdir={work}", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
-    return completed, time.perf_counter() - started
+    try:
+        code, output = terraform.run(*args, timeout=TIMEOUT_S)
+    except TerraformError as error:
+        code, output = error.code, error.output
+    return code, output, time.perf_counter() - started
 
 
 def first_error(output: str) -> str:
@@ -102,24 +98,20 @@ def root_config(work: Path, zip_path: Path) -> str:
     return ROOT_CONFIG.replace("MODULE_SOURCE", source).replace("ZIP_PATH", str(zip_path))
 
 
-def plan(work: Path, size: int, trigger: str, env: dict[str, str]) -> dict[str, Any]:
+def plan(terraform: Terraform, size: int, trigger: str) -> dict[str, Any]:
     """One `terraform plan`: wall time and resources to add, or the error it stopped at."""
-    completed, seconds = terraform(
-        work,
-        [
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-lock=false",
-            f"-var=flag_count={size}",
-            f"-var=trigger={trigger}",
-        ],
-        env,
+    code, output, seconds = timed(
+        terraform,
+        "plan",
+        "-input=false",
+        "-lock=false",
+        f"-var=flag_count={size}",
+        f"-var=trigger={trigger}",
     )
     result: dict[str, Any] = {"flags": size, "trigger": trigger, "plan_seconds": round(seconds, 2)}
-    found = PLAN_SUMMARY.search(completed.stdout)
-    if completed.returncode != 0 or found is None:
-        result["error"] = first_error(completed.stderr or completed.stdout)
+    found = PLAN_SUMMARY.search(output)
+    if code != 0 or found is None:
+        result["error"] = first_error(output)
     else:
         result["resources"] = int(found.group(1))
     return result
@@ -137,13 +129,12 @@ def plan_sizes(
     ):
         work = Path(folder)
         (work / "main.tf").write_text(root_config(work, zip_path))
-        env = {**os.environ, **FAKE_AWS_ENV, "AWS_ENDPOINT_URL": server.endpoint}
-        env["TF_IN_AUTOMATION"] = "1"
-        init, init_s = terraform(work, ["init", "-input=false", "-no-color"], env)
-        if init.returncode != 0:
-            raise BenchError(f"terraform init failed:\n{init.stderr[-3000:]}")
-        plans = [plan(work, size, "sns", env) for size in sizes]
-        plans += [plan(work, size, "eventbridge", env) for size in eventbridge_sizes]
+        terraform = Terraform(work, server.endpoint)
+        code, output, init_s = timed(terraform, "init", "-input=false")
+        if code != 0:
+            raise BenchError(f"terraform init failed:\n{output[-3000:]}")
+        plans = [plan(terraform, size, "sns") for size in sizes]
+        plans += [plan(terraform, size, "eventbridge") for size in eventbridge_sizes]
     for item in plans:
         item["init_seconds"] = round(init_s, 2)
     return plans

@@ -21,7 +21,7 @@ import boto3
 
 from bench.common import BenchError
 from tests.emulator import config as emulator_config
-from tools.stack import REGION
+from tools.harness.env import REGION
 
 ALARM_NAME_FORMAT = "FeatureFlag-{}-ErrorRate"
 CONTENT_TYPE = "application/json"

@@ -1,5 +1,5 @@
 """Shared pytest setup: Terraform runs started by any test use the project's CLI config."""
 
-from tests.tfenv import configure_terraform
+from tools.harness.env import configure_terraform
 
 configure_terraform()

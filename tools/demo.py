@@ -26,27 +26,27 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.stack import (
-    Aws,
-    Emulator,
-    StackError,
+from tools.harness import StackError
+from tools.harness.actions import set_alarm_state, subscribe_queue
+from tools.harness.clients import Aws
+from tools.harness.emulator_process import EmulatorProcess
+from tools.harness.env import missing_prerequisites
+from tools.harness.readers import (
     StackOutputs,
-    Terraform,
     deployed_document,
     flag_states,
     latest_deployment,
     leftovers,
     log_lines,
-    missing_prerequisites,
     now_ms,
     receive,
-    set_alarm_state,
     sns_payload,
-    subscribe_queue,
     wait_deployed,
 )
+from tools.harness.terraform import Terraform
+from tools.paths import ROOT
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complete"
+EXAMPLE = ROOT / "examples" / "complete"
 PROGRESS = re.compile(
     r"^(?P<address>\S+): (?P<what>Creation complete|Destruction complete|Modifications complete"
     r"|Still creating|Still destroying)(?: after (?P<after>\S+))?(?:\.\.\. \[(?P<elapsed>[^]]+)\])?"
@@ -132,7 +132,7 @@ class Observed:
 
 
 def fire_alarm(
-    aws: Aws, emulator: Emulator, stack: StackOutputs, flag: str, before: dict[str, bool]
+    aws: Aws, emulator: EmulatorProcess, stack: StackOutputs, flag: str, before: dict[str, bool]
 ) -> Observed:
     """Fire the flag's alarm, wait for everything it causes, and collect the evidence.
 
@@ -242,7 +242,7 @@ def interrupts_as_exceptions() -> Iterator[None]:
 
 def run(printer: Printer) -> None:
     printer.step("start the local AWS emulator")
-    with Emulator.start() as emulator, tempfile.TemporaryDirectory(prefix="demo-") as tmp:
+    with EmulatorProcess.start() as emulator, tempfile.TemporaryDirectory(prefix="demo-") as tmp:
         printer.line(f"listening on {emulator.endpoint}")
         terraform = Terraform(
             EXAMPLE,

@@ -6,9 +6,10 @@ scenario starts from the flags Terraform deployed (`scenario`). The few one-off 
 (examples/minimal, the EventBridge trigger) get an emulator of their own
 (`private_emulator`), so no name is shared.
 
-The emulator runs as a child process (`python -m tests.emulator`, see tools/stack.py),
-not as an in-process `EmulatorServer`: its moto state then stays apart from the moto
-mocks that other suites of the same pytest run start and reset in this process.
+The emulator runs as a child process (`python -m tests.emulator`, see
+tools/harness/emulator_process.py), not as an in-process `EmulatorServer`: its moto state
+then stays apart from the moto mocks that other suites of the same pytest run start and
+reset in this process.
 
 pytest-terraform applies the fixture folders under tests/terraform/. Two things are set
 explicitly here rather than through its `@terraform(...)` decorator:
@@ -35,25 +36,25 @@ from py.path import local
 from pytest_terraform import tf
 from pytest_terraform.options import teardown
 
-from tools.stack import (
-    Aws,
-    Emulator,
+from tools.harness.actions import subscribe_queue
+from tools.harness.clients import Aws
+from tools.harness.emulator_process import EmulatorProcess
+from tools.harness.env import aws_environment, missing_prerequisites
+from tools.harness.readers import (
     StackOutputs,
-    Terraform,
-    aws_environment,
     deployed_document,
     drain_queue,
     hosted_versions,
     latest_deployment,
-    missing_prerequisites,
     queue_url,
-    subscribe_queue,
     wait_deployed,
 )
+from tools.harness.terraform import Terraform
+from tools.paths import ROOT
 
 # Thin root modules that call the real examples as modules, so that the examples' own
 # code is what gets applied.
-FIXTURE_FOLDERS = Path(__file__).resolve().parent.parent / "terraform"
+FIXTURE_FOLDERS = ROOT / "tests" / "terraform"
 
 
 # Scenarios that break the shared stack, then the one that destroys it, run last.
@@ -101,19 +102,19 @@ def exported(variables: Mapping[str, str]) -> Iterator[None]:
 
 
 @pytest.fixture(scope="package")
-def emulator() -> Iterator[Emulator]:
+def emulator() -> Iterator[EmulatorProcess]:
     """The emulator, with the AWS environment exported for pytest-terraform's Terraform runs."""
     missing = missing_prerequisites()
     if missing:
         pytest.fail("; ".join(missing), pytrace=False)
-    with Emulator.start() as running, exported(aws_environment(running.endpoint)):
+    with EmulatorProcess.start() as running, exported(aws_environment(running.endpoint)):
         yield running
 
 
 @pytest.fixture
-def private_emulator() -> Iterator[Emulator]:
+def private_emulator() -> Iterator[EmulatorProcess]:
     """An emulator of the test's own (no names shared with the package's stack), exported."""
-    with Emulator.start() as running, exported(aws_environment(running.endpoint)):
+    with EmulatorProcess.start() as running, exported(aws_environment(running.endpoint)):
         yield running
 
 
@@ -122,7 +123,7 @@ class Stack:
     """The applied `examples/complete` and the handles the scenarios drive it with."""
 
     aws: Aws
-    emulator: Emulator
+    emulator: EmulatorProcess
     outputs: StackOutputs
     terraform: Terraform
     notifications_url: str
@@ -161,7 +162,7 @@ def apply_fixture_folder(request: pytest.FixtureRequest, folder: str) -> tf.Terr
 
 
 @pytest.fixture(scope="package")
-def stack(request: pytest.FixtureRequest, emulator: Emulator) -> Stack:
+def stack(request: pytest.FixtureRequest, emulator: EmulatorProcess) -> Stack:
     """`examples/complete` applied; a queue of the test subscribed to its notification topic."""
     complete = apply_fixture_folder(request, "complete")
     aws = Aws(emulator.endpoint)

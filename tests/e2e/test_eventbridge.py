@@ -7,22 +7,22 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import apply_fixture_folder
-from tools.stack import (
-    Aws,
-    Emulator,
+from tools.harness.actions import set_alarm_state
+from tools.harness.clients import Aws
+from tools.harness.emulator_process import EmulatorProcess
+from tools.harness.readers import (
     StackOutputs,
     deployed_document,
     flag_states,
     function_decisions,
     hosted_versions,
-    set_alarm_state,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 
 def test_eventbridge_trigger_rolls_back_the_flag(
-    request: pytest.FixtureRequest, private_emulator: Emulator
+    request: pytest.FixtureRequest, private_emulator: EmulatorProcess
 ) -> None:
     applied = apply_fixture_folder(request, "complete_eventbridge")
     outputs = applied.outputs["example"]["value"]

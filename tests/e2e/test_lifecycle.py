@@ -14,14 +14,8 @@ from contextlib import contextmanager
 import pytest
 
 from tests.e2e.conftest import Stack
-from tools.stack import (
-    deployments,
-    drain_queue,
-    leftovers,
-    receive,
-    set_alarm_state,
-    sns_payload,
-)
+from tools.harness.actions import set_alarm_state
+from tools.harness.readers import deployments, drain_queue, leftovers, receive, sns_payload
 
 # A loopback port nothing listens on: connections are refused at once.
 UNREACHABLE = "http://127.0.0.1:9"

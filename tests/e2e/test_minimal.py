@@ -15,18 +15,17 @@ from dataclasses import dataclass
 import pytest
 
 from tests.e2e.conftest import apply_fixture_folder, exported
-from tools.stack import (
-    Aws,
-    Emulator,
+from tools.harness.actions import set_alarm_state, subscribe_queue
+from tools.harness.clients import Aws
+from tools.harness.emulator_process import EmulatorProcess
+from tools.harness.readers import (
     FlagTarget,
     StackOutputs,
     deployed_document,
     flag_states,
     hosted_versions,
     receive,
-    set_alarm_state,
     sns_payload,
-    subscribe_queue,
     wait_deployed,
 )
 
@@ -38,7 +37,7 @@ OTHER_FLAG = "dark_mode"
 
 @dataclass
 class ExistingFlags:
-    emulator: Emulator
+    emulator: EmulatorProcess
     aws: Aws
     target: FlagTarget
 
@@ -76,7 +75,7 @@ def create_flags(aws: Aws) -> FlagTarget:
 
 
 @pytest.fixture
-def existing_flags(private_emulator: Emulator) -> Iterator[ExistingFlags]:
+def existing_flags(private_emulator: EmulatorProcess) -> Iterator[ExistingFlags]:
     """The team's flags in a fresh emulator; their IDs exported as TF_VAR_*."""
     aws = Aws(private_emulator.endpoint)
     target = create_flags(aws)

@@ -14,14 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.e2e.conftest import Stack
-from tools.stack import (
+from tools.harness.actions import set_alarm_state
+from tools.harness.readers import (
     deployments,
     drain_queue,
     flag_states,
     function_decisions,
     now_ms,
     receive,
-    set_alarm_state,
     sns_payload,
 )
 

@@ -22,7 +22,7 @@ import pytest
 from tests.emulator import EmulatorServer
 from tests.test_emulator.conftest import ClientFactory
 from tests.test_emulator.test_lambda_exec import package
-from tests.tfenv import configure_terraform, terraform_binary
+from tools.harness.env import configure_terraform, terraform_binary
 
 CONFIG = Path(__file__).resolve().parent / "terraform" / "compat"
 REGION = "us-east-1"
