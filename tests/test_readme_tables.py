@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools import tfdocs
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.paths import ROOT
 
 
 def test_readme_tables_match_the_root_module() -> None:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from tools.build_zip import build
+from tools.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 300
 
 

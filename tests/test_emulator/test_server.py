@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import types
-from pathlib import Path
 
 import boto3
 import pytest
@@ -23,8 +22,7 @@ from tests.emulator.config import (
     get_deployment_time_factor,
     set_deployment_time_factor,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
+from tools.paths import ROOT
 
 
 def _post_json(url: str, payload: object) -> tuple[int, dict[str, object]]:
