@@ -143,7 +143,8 @@ output "pattern" {
 
 
 def test_types_defaults_and_descriptions_render_as_written() -> None:
-    variables = {variable.name: variable for variable in tfdocs.parse_variables(CORPUS)}
+    parsed_variables, outputs = tfdocs.parse(CORPUS)
+    variables = {variable.name: variable for variable in parsed_variables}
 
     assert list(variables) == [
         "flags",
@@ -173,12 +174,11 @@ def test_types_defaults_and_descriptions_render_as_written() -> None:
     assert variables["scalars"].default == "null"
     assert variables["count_down"].default == "-1"
     assert variables["switch"].default == "true"
-    (output,) = tfdocs.parse_outputs(CORPUS)
-    assert output == tfdocs.Output("pattern", 'Regex with "quotes" and a # hash.')
+    assert outputs == [tfdocs.Output("pattern", 'Regex with "quotes" and a # hash.')]
 
 
 def test_cells_escape_pipes_and_backticks() -> None:
-    variables = tfdocs.parse_variables(CORPUS)
+    variables, _ = tfdocs.parse(CORPUS)
     table = tfdocs.render(variables, [])
 
     row = next(line for line in table.splitlines() if line.startswith("| `flags` |"))

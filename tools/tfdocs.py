@@ -66,17 +66,16 @@ class Output:
     description: str
 
 
-def _blocks(text: str, kind: str) -> list[tuple[str, dict[str, object]]]:
-    """(name, attributes) of every top-level ``kind`` block of ``text``, in file order."""
-    try:
-        parsed = hcl2.loads(text, serialization_options=_OPTIONS)
-    except LarkError as error:
-        raise TfDocsError(f"not valid HCL: {error}") from error
-    blocks: list[tuple[str, dict[str, object]]] = []
-    for block in parsed.get(kind, []):
-        for label, attributes in block.items():
-            blocks.append((str(label).strip('"'), attributes))
-    return blocks
+def _blocks(parsed: dict[str, object], kind: str) -> list[tuple[str, dict[str, object]]]:
+    """(name, attributes) of every top-level ``kind`` block, in file order."""
+    found = parsed.get(kind, [])
+    if not isinstance(found, list):
+        raise TfDocsError(f"unexpected parsed {kind} blocks {found!r}")
+    return [
+        (str(label).strip('"'), attributes)
+        for block in found
+        for label, attributes in block.items()
+    ]
 
 
 def _string(value: object, where: str) -> str:
@@ -108,10 +107,10 @@ def _expression(value: object) -> str:
 
 
 def _checked(
-    text: str, kind: str, required: tuple[str, ...]
+    parsed: dict[str, object], kind: str, required: tuple[str, ...]
 ) -> list[tuple[str, dict[str, object]]]:
     """Every ``kind`` block, each checked to have the ``required`` attributes."""
-    blocks = _blocks(text, kind)
+    blocks = _blocks(parsed, kind)
     for name, attributes in blocks:
         missing = [attribute for attribute in required if attribute not in attributes]
         if missing:
@@ -119,25 +118,26 @@ def _checked(
     return blocks
 
 
-def parse_variables(text: str) -> list[Variable]:
-    """Every ``variable`` block of ``text``, in file order."""
-    return [
+def parse(text: str) -> tuple[list[Variable], list[Output]]:
+    """Every ``variable`` and ``output`` block of the Terraform ``text``, in file order."""
+    try:
+        parsed: dict[str, object] = hcl2.loads(text, serialization_options=_OPTIONS)
+    except LarkError as error:
+        raise TfDocsError(f"not valid HCL: {error}") from error
+    variables = [
         Variable(
             name=name,
             type=_expression(attributes["type"]),
             description=_string(attributes["description"], f'variable "{name}" description'),
             default=_expression(attributes["default"]) if "default" in attributes else None,
         )
-        for name, attributes in _checked(text, "variable", ("type", "description"))
+        for name, attributes in _checked(parsed, "variable", ("type", "description"))
     ]
-
-
-def parse_outputs(text: str) -> list[Output]:
-    """Every ``output`` block of ``text``, in file order."""
-    return [
+    outputs = [
         Output(name=name, description=_string(attributes["description"], f'output "{name}"'))
-        for name, attributes in _checked(text, "output", ("description",))
+        for name, attributes in _checked(parsed, "output", ("description",))
     ]
+    return variables, outputs
 
 
 def _cell(text: str) -> str:
@@ -182,11 +182,11 @@ def module_tables(module_dir: Path) -> str:
     outputs: list[Output] = []
     for path in sorted(module_dir.glob("*.tf")):
         try:
-            text = path.read_text()
-            variables += parse_variables(text)
-            outputs += parse_outputs(text)
+            file_variables, file_outputs = parse(path.read_text())
         except TfDocsError as error:
             raise TfDocsError(f"{path}: {error}") from error
+        variables += file_variables
+        outputs += file_outputs
     return render(variables, outputs)
 
 
