@@ -124,8 +124,8 @@ lint-terraform: setup setup-checkov build
 	  --compact --quiet --skip-download --config-file .checkov.yaml
 
 .PHONY: docs
-docs: ## Regenerate the README's inputs/outputs tables from variables.tf and outputs.tf
-	$(PYTHON) tools/tfdocs.py .
+docs: setup ## Regenerate the inputs/outputs tables of every module's and example's README
+	$(PY) tools/tfdocs.py
 
 .PHONY: fmt
 fmt: setup ## Format Terraform and Python code in place

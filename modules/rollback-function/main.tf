@@ -16,7 +16,7 @@ locals {
   # on whether an ARN that may be unknown until apply is null.
   topic_notifies = var.notification_topic_arn != null
 
-  # Exactly the configuration the function reads (see the README's "The rollback function").
+  # Exactly the configuration the function reads (see lambda/README.md, "Configuration").
   environment = merge(
     {
       APPCONFIG_APPLICATION_ID           = var.appconfig_application_id
