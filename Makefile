@@ -137,7 +137,7 @@ fmt: setup ## Format Terraform and Python code in place
 
 .PHONY: emulator
 emulator: setup ## Serve the local AWS emulator on 127.0.0.1:$(PORT) until Ctrl-C
-	$(PY) -m tests.emulator --port $(PORT)
+	$(PY) -m emulator --port $(PORT)
 
 .PHONY: demo
 demo: setup build ## Apply examples/complete against the emulator, fire an alarm, show the rollback

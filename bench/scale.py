@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import FAKE_AWS_ENV, BenchError, Context, FigureResult, Row
-from tests.emulator import EmulatorServer
+from emulator import EmulatorServer
 from tests.tfenv import configure_terraform
 from tools.stack import ROOT, terraform_binary
 

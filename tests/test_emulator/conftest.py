@@ -12,8 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.emulator import EmulatorServer, emulated_aws
-from tests.emulator.config import get_deployment_time_factor, set_deployment_time_factor
+from emulator import EmulatorServer, emulated_aws
+from emulator.core.config import get_deployment_time_factor, set_deployment_time_factor
 
 REGION = "us-east-1"
 ClientFactory = Callable[[str], Any]

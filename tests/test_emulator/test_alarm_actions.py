@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulator import lambda_exec
-from tests.emulator.cloudwatch_actions import TREAT_MISSING_DATA_PREFIX
+from emulator.awslambda import models as lambda_exec
+from emulator.cloudwatch.alarm_actions import TREAT_MISSING_DATA_PREFIX
 from tests.test_emulator.conftest import ClientFactory
 from tests.test_emulator.test_lambda_exec import RECORDING_SOURCE, make_function, make_queue
 

@@ -16,8 +16,8 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tests.emulator import EmulatorServer
-from tests.emulator.appconfig_models import PREDEFINED_STRATEGIES, percentage_at
+from emulator import EmulatorServer
+from emulator.appconfig.resources import PREDEFINED_STRATEGIES, percentage_at
 from tests.test_emulator.conftest import ClientFactory, FlagWorld
 
 ON = {"flags": {"checkout": {"enabled": True}}}

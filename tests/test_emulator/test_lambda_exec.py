@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator import EmulatorServer, lambda_exec
+from emulator import EmulatorServer
+from emulator.awslambda import models as lambda_exec
 from tests.test_emulator.conftest import REGION, ClientFactory
 
 # One handler module serves every test: the event says what to do.

@@ -1,4 +1,4 @@
-"""The emulator's entry points: emulated_aws(), EmulatorServer and `python -m tests.emulator`."""
+"""The emulator's entry points: emulated_aws(), EmulatorServer and `python -m emulator`."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import pytest
 import requests
 from moto.core.config import default_user_config
 
-from tests import emulator
-from tests.emulator import EmulatorServer, emulated_aws, install
-from tests.emulator.config import (
+import emulator
+from emulator import EmulatorServer, emulated_aws, install
+from emulator.core.config import (
     ConfigError,
     get_deployment_time_factor,
     set_deployment_time_factor,
@@ -145,7 +145,7 @@ def test_server_refuses_an_out_of_range_port() -> None:
 def test_module_entry_point_serves_until_a_stop_signal(stop_signal: signal.Signals) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.emulator", "--port", "0", "--quiet"],
+        [sys.executable, "-m", "emulator", "--port", "0", "--quiet"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -172,7 +172,7 @@ def test_module_entry_point_serves_until_a_stop_signal(stop_signal: signal.Signa
 
 def test_module_entry_point_rejects_a_bad_port() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.emulator", "--port", "-5"],
+        [sys.executable, "-m", "emulator", "--port", "-5"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.emulator import EmulatorServer
+from emulator import EmulatorServer
 from tests.test_emulator.conftest import ClientFactory
 from tests.test_emulator.test_lambda_exec import package
 from tests.tfenv import configure_terraform, terraform_binary

@@ -16,7 +16,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tests.emulator import config
+from emulator.core import config
 
 HOST = "127.0.0.1"
 
@@ -112,7 +112,7 @@ class EmulatorServer:
         """Bind the port and serve in a daemon thread; return self."""
         if self._server is not None:
             raise RuntimeError("the emulator server is already running")
-        from tests.emulator import install  # noqa: PLC0415 - the package imports this module
+        from emulator import install  # noqa: PLC0415 - the package imports this module
 
         install()
         handler = MotoRequestHandler if self._log_requests else _QuietRequestHandler

@@ -1,6 +1,6 @@
 """The Python runtime of the emulated Lambda: runs ONE invocation in its own process.
 
-Started by `tests.emulator.lambda_runner` as `python -I -u -B lambda_bootstrap.py` with
+Started by `emulator.awslambda.runner` as `python -I -u -B bootstrap.py` with
 the function's unpacked code in LAMBDA_TASK_ROOT and its handler string in _HANDLER. It
 imports nothing from the project (the function must not see the emulator's modules).
 

@@ -1,4 +1,4 @@
-"""`python -m tests.emulator --port N`: serve the emulator on 127.0.0.1 until SIGINT/SIGTERM."""
+"""`python -m emulator --port N`: serve the emulator on 127.0.0.1 until SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import sys
 import threading
 from types import FrameType
 
-from tests.emulator import EmulatorServer, config
+from emulator import EmulatorServer
+from emulator.core import config
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.emulator",
+        prog="python -m emulator",
         description="Serve the local AWS emulator (moto plus the project's extensions).",
     )
     parser.add_argument(

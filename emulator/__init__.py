@@ -3,7 +3,7 @@
 moto is extended, never forked: each module listed in EXTENSIONS registers its routes,
 backends or patches in an `install()` function that runs once per process.
 
-    from tests.emulator import emulated_aws, EmulatorServer
+    from emulator import emulated_aws, EmulatorServer
 
     with emulated_aws():                 # in-process, like moto's mock_aws
         ...
@@ -24,18 +24,18 @@ from typing import Any, TypeVar, overload
 from moto import mock_aws
 from moto.core.models import MockAWS
 
-from tests.emulator import config
-from tests.emulator.server import EmulatorServer
+from emulator.core import config
+from emulator.core.server import EmulatorServer
 
 # The project's extensions of moto, installed in this order. One line per module; each
 # module defines `install() -> None`.
 EXTENSIONS: tuple[str, ...] = (
-    "tests.emulator.appconfig",
-    "tests.emulator.appconfigdata",
-    "tests.emulator.terraform_fixes",
-    "tests.emulator.cloudwatch_actions",
-    "tests.emulator.cloudwatch_describe",
-    "tests.emulator.lambda_exec",
+    "emulator.appconfig.models",
+    "emulator.appconfigdata.models",
+    "emulator.core.terraform_fixes",
+    "emulator.cloudwatch.alarm_actions",
+    "emulator.cloudwatch.describe",
+    "emulator.awslambda.models",
 )
 
 DEFAULT_REGION = "us-east-1"
@@ -84,7 +84,7 @@ class EmulatedAWS(ContextDecorator):
         if self._mock is not None:
             # Let asynchronous invocations (SNS/EventBridge -> Lambda) finish before the
             # state they write to is wiped; work still running after this is only logged.
-            from tests.emulator import lambda_exec  # noqa: PLC0415 - installed by then
+            from emulator.awslambda import models as lambda_exec  # noqa: PLC0415 - installed by then
 
             lambda_exec.wait_idle(ASYNC_DRAIN_TIMEOUT_S)
             self._mock.stop()

@@ -294,7 +294,7 @@ def _run_actions(alarm: Alarm, old_state: str, detail: dict[str, Any]) -> None:
                 json.dumps(sns_message(alarm, old_state)), arn=arn, subject=sns_subject(alarm)
             )
         elif service == "lambda":
-            from tests.emulator import lambda_exec  # noqa: PLC0415 - optional extension
+            from emulator.awslambda import models as lambda_exec  # noqa: PLC0415 - optional extension
 
             payload = json.dumps(lambda_alarm_event(alarm, detail)).encode()
             lambda_exec.invoke_async_arn(_account_id(alarm), arn, payload)

@@ -30,8 +30,8 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from typing_extensions import override
 
-from tests.emulator.appconfig_limits import call_checked
-from tests.emulator.appconfig_models import (
+from emulator.appconfig.limits import call_checked
+from emulator.appconfig.resources import (
     FEATURE_FLAGS,
     IN_PROGRESS,
     PREDEFINED_STRATEGIES,
@@ -49,8 +49,8 @@ from tests.emulator.appconfig_models import (
     paginate,
     validate_content,
 )
-from tests.emulator.appconfig_monitors import first_alarm
-from tests.emulator.config import get_deployment_time_factor
+from emulator.appconfig.monitors import first_alarm
+from emulator.core.config import get_deployment_time_factor
 
 APPCONFIG_URL_BASE = r"https?://appconfig\.(.+)\.amazonaws\.com"
 HOSTED = "hosted"
@@ -68,7 +68,7 @@ class EmulatedAppConfigBackend(AppConfigBackend):
         self.strategies: dict[str, DeploymentStrategy] = {}
         self.deployments: dict[tuple[str, str], list[Deployment]] = {}
         self.last_version_numbers: dict[tuple[str, str], int] = {}
-        # appconfigdata sessions, keyed by token (see tests/emulator/appconfigdata.py).
+        # appconfigdata sessions, keyed by token (see emulator/appconfigdata/models.py).
         self.sessions: dict[str, Any] = {}
 
     @property

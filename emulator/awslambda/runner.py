@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 INIT_TIMEOUT_SECONDS = 10.0
 LOG_TAIL_BYTES = 4096
 FAKE_CREDENTIALS = {

@@ -41,9 +41,9 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.events.models import Rule
 from moto.sns.models import Subscription
 
-from tests.emulator import lambda_runner
-from tests.emulator.lambda_runner import FunctionSpec, InvocationResult, iso_now
-from tests.emulator.server import EmulatorApp, EmulatorServer, json_response, request_body
+from emulator.awslambda import runner as lambda_runner
+from emulator.awslambda.runner import FunctionSpec, InvocationResult, iso_now
+from emulator.core.server import EmulatorApp, EmulatorServer, json_response, request_body
 
 WAIT_IDLE_PATH = "/_emulator/wait-idle"
 RETRY_DELAYS_SECONDS = (60.0, 120.0)

@@ -22,8 +22,8 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
-from tests.emulator import appconfig
-from tests.emulator.appconfig_models import ServedContent, now
+from emulator.appconfig import models as appconfig
+from emulator.appconfig.resources import ServedContent, now
 
 APPCONFIGDATA_URL_BASE = r"https?://appconfigdata\.(.+)\.amazonaws\.com"
 DEFAULT_POLL_INTERVAL_SECONDS = 60
