@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import FAKE_AWS_ENV, BenchError, Context, FigureResult, Row
-from emulator import EmulatorServer
+from emulator import EmulatorThread
 from tests.tfenv import configure_terraform
 from tools.stack import ROOT, terraform_binary
 
@@ -133,7 +133,7 @@ def plan_sizes(
     CACHE_DIR.mkdir(exist_ok=True)
     with (
         tempfile.TemporaryDirectory(prefix="bench-scale-", dir=CACHE_DIR) as folder,
-        EmulatorServer(port=0) as server,
+        EmulatorThread(port=0) as server,
     ):
         work = Path(folder)
         (work / "main.tf").write_text(root_config(work, zip_path))

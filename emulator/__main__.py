@@ -8,7 +8,7 @@ import sys
 import threading
 from types import FrameType
 
-from emulator import EmulatorServer
+from emulator import EmulatorThread
 from emulator.core import config
 
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     try:
-        server = EmulatorServer(port=args.port, log_requests=not args.quiet).start()
+        server = EmulatorThread(port=args.port, log_requests=not args.quiet).start()
     except OSError as error:
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
         return 1

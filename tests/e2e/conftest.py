@@ -7,7 +7,7 @@ scenario starts from the flags Terraform deployed (`scenario`). The few one-off 
 (`private_emulator`), so no name is shared.
 
 The emulator runs as a child process (`python -m emulator`, see tools/stack.py),
-not as an in-process `EmulatorServer`: its moto state then stays apart from the moto
+not as an in-process `EmulatorThread`: its moto state then stays apart from the moto
 mocks that other suites of the same pytest run start and reset in this process.
 
 pytest-terraform applies the fixture folders under tests/terraform/. Two things are set

@@ -1,4 +1,4 @@
-"""The emulator's entry points: emulated_aws(), EmulatorServer and `python -m emulator`."""
+"""The emulator's entry points: emulated_aws(), EmulatorThread and `python -m emulator`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import requests
 from moto.core.config import default_user_config
 
 import emulator
-from emulator import EmulatorServer, emulated_aws, install
+from emulator import EmulatorThread, emulated_aws, install
 from emulator.core.config import (
     ConfigError,
     get_deployment_time_factor,
@@ -86,7 +86,7 @@ def test_install_runs_each_extension_once(monkeypatch: pytest.MonkeyPatch) -> No
     emulator._installed.discard("fake_extension")
 
 
-def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorServer) -> None:
+def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorThread) -> None:
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emulator_server.endpoint)
     sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=emulator_server.endpoint)
     url = sqs.create_queue(QueueName="server-check")["QueueUrl"]
@@ -94,7 +94,7 @@ def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorServer) -> 
     sqs.delete_queue(QueueUrl=url)
 
 
-def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorServer) -> None:
+def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorThread) -> None:
     url = f"{emulator_server.endpoint}/_emulator/config"
     try:
         status, body = _post_json(url, {"deployment_time_factor": 0.5})
@@ -116,7 +116,7 @@ def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorServer)
     ],
 )
 def test_config_route_refuses_bad_input_and_changes_nothing(
-    emulator_server: EmulatorServer, payload: object, message: str
+    emulator_server: EmulatorThread, payload: object, message: str
 ) -> None:
     before = get_deployment_time_factor()
     status, body = _post_json(f"{emulator_server.endpoint}/_emulator/config", payload)
@@ -126,7 +126,7 @@ def test_config_route_refuses_bad_input_and_changes_nothing(
 
 
 def test_server_stops_cleanly_and_frees_its_port() -> None:
-    server = EmulatorServer(port=0).start()
+    server = EmulatorThread(port=0).start()
     endpoint = server.endpoint
     server.stop()
     server.stop()
@@ -138,7 +138,7 @@ def test_server_stops_cleanly_and_frees_its_port() -> None:
 
 def test_server_refuses_an_out_of_range_port() -> None:
     with pytest.raises(ValueError, match="between 0 and 65535"):
-        EmulatorServer(port=70000)
+        EmulatorThread(port=70000)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
@@ -184,7 +184,7 @@ def test_module_entry_point_rejects_a_bad_port() -> None:
 
 
 def test_moto_reset_route_clears_the_emulated_appconfig_state() -> None:
-    with EmulatorServer(port=0) as server:
+    with EmulatorThread(port=0) as server:
         appconfig = boto3.client("appconfig", region_name="us-east-1", endpoint_url=server.endpoint)
         app_id = appconfig.create_application(Name="before-reset")["Id"]
         appconfig.create_environment(ApplicationId=app_id, Name="prod")
