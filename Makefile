@@ -112,7 +112,7 @@ lint: setup setup-checkov build lint-python lint-terraform ## Run every linter: 
 .PHONY: lint-python
 lint-python: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check lambda tools
+	$(VENV)/bin/ruff format --check lambda tools emulator
 	$(VENV)/bin/mypy
 
 .PHONY: lint-terraform
@@ -130,7 +130,7 @@ docs: ## Regenerate the README's inputs/outputs tables from variables.tf and out
 .PHONY: fmt
 fmt: setup ## Format Terraform and Python code in place
 	$(TERRAFORM) fmt -recursive
-	$(VENV)/bin/ruff format lambda tools
+	$(VENV)/bin/ruff format lambda tools emulator
 	$(VENV)/bin/ruff check --fix .
 
 ## ---------------------------------------------------------------- run

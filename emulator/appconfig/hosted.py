@@ -135,6 +135,7 @@ class HostedConfigBackend(AppConfigBackend):
     # ------------------------------------------------------------------ hosted versions
 
     @override
+    # ignore[override]: AWS adds LatestVersionNumber, which moto's signature lacks.
     def create_hosted_configuration_version(  # type: ignore[override]
         self,
         app_id: str,
@@ -163,6 +164,8 @@ class HostedConfigBackend(AppConfigBackend):
             key = (app_id, config_profile_id)
             number = max(self.last_version_numbers.get(key, 0), latest) + 1
             self.last_version_numbers[key] = number
+            # ignore[arg-type]: moto types these members as str; AWS makes Description and
+            # VersionLabel optional and Content a blob.
             version = HostedConfigurationVersion(
                 app_id=app_id,
                 config_id=config_profile_id,

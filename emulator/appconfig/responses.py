@@ -29,8 +29,8 @@ def payload_response(
     status, headers, body = response.serialized(ActionResult(result))
     if content_type:
         headers["Content-Type"] = content_type
-    headers["status"] = status
-    return body, headers  # type: ignore[return-value]
+    headers["status"] = status  # moto's dispatch reads the status from the headers
+    return status, headers, body
 
 
 def _application(app: Application) -> dict[str, Any]:
@@ -78,12 +78,17 @@ class EmulatedResponse(BaseResponse):
     @property
     def backend(self) -> EmulatedAppConfigBackend:
         backend = moto_models.appconfig_backends[self.current_account][self.region]
-        assert isinstance(backend, EmulatedAppConfigBackend)  # install() guarantees it
+        if not isinstance(backend, EmulatedAppConfigBackend):
+            raise TypeError("emulator.appconfig.models.install() has not run in this process")
         return backend
 
 
 class EmulatedAppConfigResponse(EmulatedResponse, AppConfigResponse):
-    """Every AppConfig operation the emulator serves, parsed and serialized by the model."""
+    """Every AppConfig operation the emulator serves, parsed and serialized by the model.
+
+    ignore[override] below: moto declares its handlers as returning the serialized body
+    (str); these return an ActionResult, which moto's automated serializer turns into it.
+    """
 
     def _page(self, items: list[dict[str, Any]]) -> ActionResult:
         return ActionResult(

@@ -94,7 +94,7 @@ def _background(task: Callable[[], None], name: str) -> None:
     def run() -> None:
         try:
             task()
-        except Exception:
+        except Exception:  # noqa: BLE001 - a background thread must not die silently
             # AWS drops what it cannot deliver (a deleted queue, a reset emulator): log it.
             _log.exception("asynchronous Lambda work %s failed", name)
         finally:

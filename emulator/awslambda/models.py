@@ -60,15 +60,18 @@ def invoke_function(
 
 
 # The replacements below are written as typed overrides of moto's methods: mypy checks each
-# signature against moto's (`@override`), so a moto upgrade that changes one fails the type
-# check instead of breaking at run time. install() puts them on moto's own classes.
+# signature against moto's (`@override`, and again where install() assigns it), so a moto
+# upgrade that changes one fails the type check instead of breaking at run time. `self` is
+# typed as moto's class because install() puts the methods on moto's own classes.
 
 
 class ExecutingFunction(LambdaFunction):
     """moto's LambdaFunction whose Invoke runs the deployed code."""
 
     @override
-    def invoke(self, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
+    def invoke(
+        self: LambdaFunction, body: str, request_headers: Any, response_headers: Any
+    ) -> str | bytes:
         return invoke_function(self, body, request_headers, response_headers)
 
 
@@ -77,7 +80,7 @@ class ExecutingBackend(LambdaBackend):
 
     @override
     def invoke(
-        self,
+        self: LambdaBackend,
         function_name: str,
         qualifier: str | None,
         body: Any,
@@ -92,7 +95,8 @@ class ExecutingBackend(LambdaBackend):
 
 def install() -> None:
     """Patch moto so functions really run, and serve the wait-idle route (idempotent)."""
-    # Patching a class attribute is how moto is extended without forking it.
+    # ignore[method-assign]: moto is extended by assigning to its classes; mypy still checks
+    # each replacement's signature against moto's (an [assignment] error is not ignored).
     LambdaBackend.invoke = ExecutingBackend.invoke  # type: ignore[method-assign]
     LambdaSimpleBackend.invoke = ExecutingBackend.invoke  # type: ignore[method-assign]
     LambdaFunction.invoke = ExecutingFunction.invoke  # type: ignore[method-assign]

@@ -23,7 +23,9 @@ def _requested_timeout(environ: dict[str, Any]) -> float:
     except ValueError as error:
         raise ValueError(f"{usage}: {error}") from error
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise ValueError(f"{usage}; got timeout {timeout!r}")
+        raise ValueError(  # noqa: TRY004 - the route answers 400 for every bad body
+            f"{usage}; got timeout {timeout!r}"
+        )
     if not math.isfinite(timeout) or timeout < 0:
         raise ValueError(f"{usage}; got timeout {timeout!r}")
     return float(timeout)

@@ -126,6 +126,7 @@ def _copy_rule(rule: Rule, targets: Iterable[dict[str, Any]]) -> Rule:
 def _json_path_value(path: str, document: Mapping[str, Any]) -> Any:
     from jsonpath_ng import ext  # noqa: PLC0415 - a moto dependency
 
+    # ignore[attr-defined]: jsonpath_ng.ext re-exports parse without declaring it.
     matches = ext.parse(path).find(document)  # type: ignore[attr-defined]
     return matches[0].value if matches else None
 
@@ -170,5 +171,7 @@ def _target_input(target: Mapping[str, Any], event: Mapping[str, Any]) -> bytes:
 
 def install() -> None:
     """Run functions subscribed to SNS topics and targeted by EventBridge rules (idempotent)."""
+    # ignore[method-assign]: moto is extended by assigning to its classes; mypy still checks
+    # each replacement's signature against moto's (an [assignment] error is not ignored).
     Subscription.publish = _subscription_publish  # type: ignore[method-assign]
     Rule.send_to_targets = _rule_send_to_targets  # type: ignore[method-assign]

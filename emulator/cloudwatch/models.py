@@ -343,5 +343,7 @@ def _put_metric_alarm(self: CloudWatchBackend, name: str, *args: Any, **kwargs: 
 
 def install() -> None:
     """Patch moto's CloudWatch so alarm state changes act (idempotent)."""
+    # ignore[method-assign]: moto is extended by assigning to its classes; mypy still checks
+    # each replacement's signature against moto's (an [assignment] error is not ignored).
     Alarm.update_state = _update_state  # type: ignore[method-assign]
     CloudWatchBackend.put_metric_alarm = _put_metric_alarm  # type: ignore[method-assign]

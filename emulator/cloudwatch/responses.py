@@ -119,4 +119,6 @@ def _describe_alarms(self: CloudWatchResponse) -> ActionResult:
 
 def install() -> None:
     """Replace moto's DescribeAlarms handler (idempotent)."""
+    # ignore[method-assign]: moto is extended by assigning to its classes; mypy still checks
+    # each replacement's signature against moto's (an [assignment] error is not ignored).
     CloudWatchResponse.describe_alarms = _describe_alarms  # type: ignore[method-assign]

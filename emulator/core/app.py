@@ -70,5 +70,5 @@ class EmulatorApp:
         cls.routes[path] = handler
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        handler = self.routes.get(environ.get("PATH_INFO"), self._moto_app)
+        handler = self.routes.get(str(environ.get("PATH_INFO", "")), self._moto_app)
         return handler(environ, start_response)
