@@ -18,6 +18,7 @@ from moto.core.config import default_user_config
 
 import emulator
 from emulator import EmulatorThread, emulated_aws, install
+from emulator.core.app import CONTROL_PREFIX, EmulatorApp
 from emulator.core.config import (
     ConfigError,
     get_deployment_time_factor,
@@ -84,6 +85,16 @@ def test_install_runs_each_extension_once(monkeypatch: pytest.MonkeyPatch) -> No
     install()
     assert calls == ["installed"]
     emulator._installed.discard("fake_extension")
+
+
+def test_control_routes_live_under_one_prefix() -> None:
+    routes_before = dict(EmulatorApp.routes)
+    with pytest.raises(ValueError, match="/_emulator/"):
+        EmulatorApp.add_route("/wait-idle", lambda environ, start_response: [])
+    assert EmulatorApp.routes == routes_before
+    install()
+    assert EmulatorApp.routes, "the extensions register their control routes"
+    assert all(path.startswith(CONTROL_PREFIX) for path in EmulatorApp.routes)
 
 
 def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorThread) -> None:
