@@ -112,7 +112,7 @@ lint: setup setup-checkov build lint-python lint-terraform ## Run every linter: 
 .PHONY: lint-python
 lint-python: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check lambda tools
+	$(VENV)/bin/ruff format --check lambda tools emulator
 	$(VENV)/bin/mypy
 
 .PHONY: lint-terraform
@@ -130,14 +130,14 @@ docs: setup ## Regenerate the inputs/outputs tables of every module's and exampl
 .PHONY: fmt
 fmt: setup ## Format Terraform and Python code in place
 	$(TERRAFORM) fmt -recursive
-	$(VENV)/bin/ruff format lambda tools
+	$(VENV)/bin/ruff format lambda tools emulator
 	$(VENV)/bin/ruff check --fix .
 
 ## ---------------------------------------------------------------- run
 
 .PHONY: emulator
 emulator: setup ## Serve the local AWS emulator on 127.0.0.1:$(PORT) until Ctrl-C
-	$(PY) -m tests.emulator --port $(PORT)
+	$(PY) -m emulator --port $(PORT)
 
 .PHONY: demo
 demo: setup build ## Apply examples/complete against the emulator, fire an alarm, show the rollback

@@ -1,6 +1,6 @@
 """The Python runtime of the emulated Lambda: runs ONE invocation in its own process.
 
-Started by `tests.emulator.lambda_runner` as `python -I -u -B lambda_bootstrap.py` with
+Started by `emulator.awslambda.runner` as `python -I -u -B bootstrap.py` with
 the function's unpacked code in LAMBDA_TASK_ROOT and its handler string in _HANDLER. It
 imports nothing from the project (the function must not see the emulator's modules).
 
@@ -20,7 +20,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 
 class LambdaContext:
@@ -72,7 +72,7 @@ def _load_handler(handler: str) -> Callable[[Any, Any], Any] | dict[str, Any]:
         return _error(
             "Runtime.ImportModuleError", f"Unable to import module '{module_path}': {error}"
         )
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any init error is the function's, as in Lambda
         return _exception_error(error, skip_frames=1)
     function = getattr(module, function_name, None)
     if not callable(function):
@@ -80,7 +80,7 @@ def _load_handler(handler: str) -> Callable[[Any, Any], Any] | dict[str, Any]:
             "Runtime.HandlerNotFound",
             f"Handler '{function_name}' missing on module '{module_path}'",
         )
-    return function  # type: ignore[no-any-return]
+    return cast("Callable[[Any, Any], Any]", function)
 
 
 def _log_uncaught(error_body: dict[str, Any]) -> None:
@@ -104,7 +104,7 @@ def main() -> int:
     context = LambdaContext(time.monotonic() + float(os.environ["AWS_LAMBDA_FUNCTION_TIMEOUT"]))
     try:
         result = loaded(event, context)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any handler error is reported, as in Lambda
         body = _exception_error(error, skip_frames=1)
         _log_uncaught(body)
         _send(control, {"error": body})

@@ -13,8 +13,6 @@ import math
 import threading
 from typing import Any
 
-CONFIG_PATH = "/_emulator/config"
-
 _lock = threading.Lock()
 _deployment_time_factor = 0.0
 

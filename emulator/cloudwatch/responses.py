@@ -14,26 +14,17 @@ import binascii
 from collections.abc import Iterable
 from typing import Any
 
-from moto.cloudwatch.exceptions import (
-    CloudWatchException,
-    InvalidParameterCombination,
-    InvalidParameterValue,
-)
+from moto.cloudwatch.exceptions import InvalidParameterCombination, InvalidParameterValue
 from moto.cloudwatch.models import Alarm
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
+
+from emulator.cloudwatch.exceptions import InvalidNextTokenError
 
 DEFAULT_MAX_RECORDS = 50
 MAX_RECORDS_LIMIT = 100
 STATES = ("OK", "ALARM", "INSUFFICIENT_DATA")
 TYPES = ("MetricAlarm", "CompositeAlarm")
-
-
-class InvalidNextTokenError(CloudWatchException):
-    """CloudWatch's error for a NextToken it did not hand out."""
-
-    code = "InvalidNextToken"
-    message = "The service couldn't process the NextToken."
 
 
 def _encode_token(name: str) -> str:
@@ -128,4 +119,6 @@ def _describe_alarms(self: CloudWatchResponse) -> ActionResult:
 
 def install() -> None:
     """Replace moto's DescribeAlarms handler (idempotent)."""
+    # ignore[method-assign]: moto is extended by assigning to its classes; mypy still checks
+    # each replacement's signature against moto's (an [assignment] error is not ignored).
     CloudWatchResponse.describe_alarms = _describe_alarms  # type: ignore[method-assign]

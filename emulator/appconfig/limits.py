@@ -15,9 +15,10 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from moto.core.common_types import TYPE_RESPONSE
-from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import get_service_model
+
+from emulator.appconfig.exceptions import InputLimitError
 
 
 @lru_cache(maxsize=256)
@@ -73,10 +74,6 @@ def check_limits(response: BaseResponse) -> None:
     errors = list(limit_errors(operation.input_shape, getattr(response, "params", None)))
     if errors:
         raise InputLimitError("; ".join(errors))
-
-
-class InputLimitError(ServiceException):
-    code = "BadRequestException"
 
 
 def call_checked(response: BaseResponse, call: Callable[[], TYPE_RESPONSE]) -> TYPE_RESPONSE:

@@ -1,4 +1,4 @@
-"""`python -m tests.emulator --port N`: serve the emulator on 127.0.0.1 until SIGINT/SIGTERM."""
+"""`python -m emulator --port N`: serve the emulator on 127.0.0.1 until SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import sys
 import threading
 from types import FrameType
 
-from tests.emulator import EmulatorServer, config
+from emulator import EmulatorThread
+from emulator.core import config
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.emulator",
+        prog="python -m emulator",
         description="Serve the local AWS emulator (moto plus the project's extensions).",
     )
     parser.add_argument(
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     try:
-        server = EmulatorServer(port=args.port, log_requests=not args.quiet).start()
+        server = EmulatorThread(port=args.port, log_requests=not args.quiet).start()
     except OSError as error:
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
         return 1

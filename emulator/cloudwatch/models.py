@@ -12,7 +12,7 @@ moto stores alarm states but acts on none of them. `install()` makes every state
 
 A transition to the state the alarm is already in is not a change: nothing is sent. Two
 PutMetricAlarm details follow AWS as well: a new alarm starts in INSUFFICIENT_DATA, and
-updating an existing alarm keeps its state. (DescribeAlarms filters: cloudwatch_describe.)
+updating an existing alarm keeps its state. (DescribeAlarms filters: responses.py.)
 """
 
 from __future__ import annotations
@@ -294,10 +294,10 @@ def _run_actions(alarm: Alarm, old_state: str, detail: dict[str, Any]) -> None:
                 json.dumps(sns_message(alarm, old_state)), arn=arn, subject=sns_subject(alarm)
             )
         elif service == "lambda":
-            from tests.emulator import lambda_exec  # noqa: PLC0415 - optional extension
+            from emulator.awslambda import async_invoke  # noqa: PLC0415 - optional extension
 
             payload = json.dumps(lambda_alarm_event(alarm, detail)).encode()
-            lambda_exec.invoke_async_arn(_account_id(alarm), arn, payload)
+            async_invoke.invoke_async_arn(_account_id(alarm), arn, payload)
 
 
 def on_state_change(alarm: Alarm, previous: tuple[str, str, str | None, datetime]) -> None:
@@ -343,5 +343,7 @@ def _put_metric_alarm(self: CloudWatchBackend, name: str, *args: Any, **kwargs: 
 
 def install() -> None:
     """Patch moto's CloudWatch so alarm state changes act (idempotent)."""
+    # ignore[method-assign]: moto is extended by assigning to its classes; mypy still checks
+    # each replacement's signature against moto's (an [assignment] error is not ignored).
     Alarm.update_state = _update_state  # type: ignore[method-assign]
     CloudWatchBackend.put_metric_alarm = _put_metric_alarm  # type: ignore[method-assign]

@@ -29,9 +29,9 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
-BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 INIT_TIMEOUT_SECONDS = 10.0
 LOG_TAIL_BYTES = 4096
 FAKE_CREDENTIALS = {
@@ -212,7 +212,7 @@ def run(
         env = _environment(spec, endpoint, request_id, stream)
         env["_EMULATOR_CONTROL_FD"] = str(write_fd)
         env["LAMBDA_TASK_ROOT"] = str(task_root)
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - this interpreter and the bundled bootstrap
             [sys.executable, "-I", "-u", "-B", str(BOOTSTRAP)],
             stdin=subprocess.PIPE,
             stdout=output,
@@ -223,9 +223,9 @@ def run(
         )
         os.close(write_fd)
         try:
-            assert process.stdin is not None
-            process.stdin.write(event)
-            process.stdin.close()
+            stdin = cast("IO[bytes]", process.stdin)  # stdin=PIPE above
+            stdin.write(event)
+            stdin.close()
             message, timed_out = _await_outcome(process, _ControlChannel(read_fd), spec, request_id)
         finally:
             os.close(read_fd)

@@ -41,6 +41,10 @@ def _merged_logging_config(fn: LambdaFunction, update: dict[str, Any]) -> dict[s
     return merged
 
 
+# ignore[attr-defined] below: moto's LambdaFunction does not declare the two attributes it
+# keeps (and loses) for DeadLetterConfig and LoggingConfig; these fixes store them.
+
+
 def _set_dead_letter_config(fn: LambdaFunction, value: dict[str, Any] | None) -> None:
     fn.dead_letter_config = dict(value or {})  # type: ignore[attr-defined]
 
@@ -87,6 +91,8 @@ def _update_configuration(self: LambdaFunction, config_updates: dict[str, Any]) 
 
 
 def _install_lambda() -> None:
+    # ignore[method-assign]: moto is extended by assigning to its classes; mypy still checks
+    # each replacement's signature against moto's (an [assignment] error is not ignored).
     LambdaFunction.__init__ = _function_init  # type: ignore[method-assign]
     LambdaFunction.get_configuration = _get_configuration  # type: ignore[method-assign]
     LambdaFunction.update_configuration = _update_configuration  # type: ignore[method-assign]
@@ -94,6 +100,8 @@ def _install_lambda() -> None:
 
 # ------------------------------------------------------------------ SQS
 
+# ignore[assignment, misc]: moto types Queue.attributes as the dict it returns, but on the
+# class it is a property, which this fix wraps.
 _original_queue_attributes: property = Queue.attributes  # type: ignore[assignment]
 
 

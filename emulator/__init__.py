@@ -1,14 +1,24 @@
-"""A local AWS for tests and the demo: moto 5.2.5 plus what this product needs from AWS.
+"""A local AWS for tests, the demo and the bench: moto 5.2.5 plus what this product needs.
 
-moto is extended, never forked: each module listed in EXTENSIONS registers its routes,
-backends or patches in an `install()` function that runs once per process.
+Laid out like moto: one subpackage per service the emulator extends (`appconfig`,
+`appconfigdata`, `cloudwatch`, `awslambda`), each file one role (`models.py` state and
+rules, `responses.py` HTTP in/out, `urls.py`, `exceptions.py`), and `core/` for what they
+share. moto is extended, never forked: each module listed in EXTENSIONS registers its
+routes, backends or patches in an `install()` function that runs once per process. What
+each behaviour follows at AWS is listed in FIDELITY.md.
 
-    from tests.emulator import emulated_aws, EmulatorServer
+Three run modes, one name each:
 
-    with emulated_aws():                 # in-process, like moto's mock_aws
+    from emulator import EmulatorThread, emulated_aws
+
+    with emulated_aws():                  # in-process mock, like moto's mock_aws
         ...
-    with EmulatorServer(port=0) as srv:  # HTTP on 127.0.0.1, srv.endpoint
+    with EmulatorThread(port=0) as srv:   # HTTP on 127.0.0.1 in a background thread
         ...
+    # EmulatorProcess (tools/): `python -m emulator --port N` in a child process
+
+`EmulatorApp` (emulator.core.app) is the WSGI application the HTTP modes serve, not a run
+mode. Control endpoints (not AWS APIs) all live under `/_emulator/`.
 """
 
 from __future__ import annotations
@@ -24,18 +34,19 @@ from typing import Any, TypeVar, overload
 from moto import mock_aws
 from moto.core.models import MockAWS
 
-from tests.emulator import config
-from tests.emulator.server import EmulatorServer
+from emulator.core import config
+from emulator.core.server import EmulatorThread
 
 # The project's extensions of moto, installed in this order. One line per module; each
 # module defines `install() -> None`.
 EXTENSIONS: tuple[str, ...] = (
-    "tests.emulator.appconfig",
-    "tests.emulator.appconfigdata",
-    "tests.emulator.terraform_fixes",
-    "tests.emulator.cloudwatch_actions",
-    "tests.emulator.cloudwatch_describe",
-    "tests.emulator.lambda_exec",
+    "emulator.appconfig.models",
+    "emulator.appconfigdata.urls",
+    "emulator.core.terraform_fixes",
+    "emulator.cloudwatch.models",
+    "emulator.cloudwatch.responses",
+    "emulator.awslambda.models",
+    # Authorization (emulator.iam) is installed here once it exists.
 )
 
 DEFAULT_REGION = "us-east-1"
@@ -57,7 +68,7 @@ def install() -> None:
             _installed.add(name)
 
 
-class EmulatedAWS(ContextDecorator):
+class _EmulatedAWS(ContextDecorator):
     """moto's `mock_aws` (Lambda without Docker) with the project's extensions active."""
 
     def __init__(self, *, deployment_time_factor: float = 0.0) -> None:
@@ -66,7 +77,7 @@ class EmulatedAWS(ContextDecorator):
         self._previous_factor = 0.0
         self._region_was_set = True
 
-    def __enter__(self) -> EmulatedAWS:
+    def __enter__(self) -> _EmulatedAWS:
         install()
         self._previous_factor = config.set_deployment_time_factor(self._factor)
         self._region_was_set = "AWS_DEFAULT_REGION" in os.environ
@@ -84,9 +95,9 @@ class EmulatedAWS(ContextDecorator):
         if self._mock is not None:
             # Let asynchronous invocations (SNS/EventBridge -> Lambda) finish before the
             # state they write to is wiped; work still running after this is only logged.
-            from tests.emulator import lambda_exec  # noqa: PLC0415 - installed by then
+            from emulator.awslambda import async_invoke  # noqa: PLC0415 - installed by then
 
-            lambda_exec.wait_idle(ASYNC_DRAIN_TIMEOUT_S)
+            async_invoke.wait_idle(ASYNC_DRAIN_TIMEOUT_S)
             self._mock.stop()
             self._mock = None
         if not self._region_was_set:
@@ -97,10 +108,10 @@ class EmulatedAWS(ContextDecorator):
 @overload
 def emulated_aws(func: F, /) -> F: ...
 @overload
-def emulated_aws(*, deployment_time_factor: float = 0.0) -> EmulatedAWS: ...
+def emulated_aws(*, deployment_time_factor: float = 0.0) -> _EmulatedAWS: ...
 def emulated_aws(
     func: F | None = None, /, *, deployment_time_factor: float = 0.0
-) -> F | EmulatedAWS:
+) -> F | _EmulatedAWS:
     """Activate the emulator in-process: `with emulated_aws():`, `@emulated_aws` or
     `@emulated_aws(deployment_time_factor=0.001)`.
 
@@ -109,8 +120,8 @@ def emulated_aws(
     (0 = complete at once, 1.0 = the strategy's real minutes).
     """
     if func is not None:
-        return EmulatedAWS()(func)
-    return EmulatedAWS(deployment_time_factor=deployment_time_factor)
+        return _EmulatedAWS()(func)
+    return _EmulatedAWS(deployment_time_factor=deployment_time_factor)
 
 
-__all__ = ["EXTENSIONS", "EmulatedAWS", "EmulatorServer", "emulated_aws", "install"]
+__all__ = ["EXTENSIONS", "EmulatorThread", "emulated_aws", "install"]

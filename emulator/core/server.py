@@ -1,12 +1,10 @@
-"""The emulator as an HTTP server: moto's WSGI application plus the `/_emulator/*` routes."""
+"""`EmulatorThread`: the emulator as an HTTP server in a background thread of this process."""
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any
 
 from moto.core.config import default_user_config
 from moto.moto_server.werkzeug_app import (
@@ -16,63 +14,9 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tests.emulator import config
+from emulator.core.app import EmulatorApp
 
 HOST = "127.0.0.1"
-
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-
-
-def json_response(
-    start_response: StartResponse, status: str, payload: dict[str, Any]
-) -> list[bytes]:
-    """Answer an `/_emulator/*` request with `payload` as JSON."""
-    body = json.dumps(payload).encode()
-    start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-    )
-    return [body]
-
-
-def request_body(environ: dict[str, Any]) -> bytes | None:
-    """The request's body; None when it declares none (no or zero Content-Length)."""
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    return environ["wsgi.input"].read(length) if length else None
-
-
-def _serve_config(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-    """`GET /_emulator/config` shows the settings, `POST` applies a JSON object of them."""
-    method = environ.get("REQUEST_METHOD", "GET")
-    if method == "GET":
-        return json_response(start_response, "200 OK", config.current_settings())
-    if method != "POST":
-        return json_response(start_response, "405 Method Not Allowed", {"error": "use GET or POST"})
-    body = request_body(environ) or b""
-    try:
-        settings = config.apply_settings(body)
-    except config.ConfigError as error:
-        return json_response(start_response, "400 Bad Request", {"error": str(error)})
-    return json_response(start_response, "200 OK", settings)
-
-
-class EmulatorApp:
-    """Serve the `/_emulator/*` routes itself and hand every other request to moto."""
-
-    # Path -> handler, shared by every instance; extensions add theirs with add_route().
-    routes: ClassVar[dict[str, WSGIApp]] = {config.CONFIG_PATH: _serve_config}
-
-    def __init__(self, moto_app: WSGIApp) -> None:
-        self._moto_app = moto_app
-
-    @classmethod
-    def add_route(cls, path: str, handler: WSGIApp) -> None:
-        """Serve `path` with `handler` (a WSGI application) instead of moto."""
-        cls.routes[path] = handler
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        handler = self.routes.get(environ.get("PATH_INFO"), self._moto_app)
-        return handler(environ, start_response)
 
 
 class _QuietRequestHandler(MotoRequestHandler):
@@ -80,10 +24,10 @@ class _QuietRequestHandler(MotoRequestHandler):
         """Tests start many servers: keep their output to failures."""
 
 
-class EmulatorServer:
+class EmulatorThread:
     """Run the emulator on 127.0.0.1 in a background thread of this process.
 
-    >>> with EmulatorServer(port=0) as server:
+    >>> with EmulatorThread(port=0) as server:
     ...     boto3.client("appconfig", endpoint_url=server.endpoint)
     """
 
@@ -108,11 +52,11 @@ class EmulatorServer:
         """The URL to give boto3 (`endpoint_url`) or AWS_ENDPOINT_URL."""
         return f"http://{HOST}:{self.port}"
 
-    def start(self) -> EmulatorServer:
+    def start(self) -> EmulatorThread:
         """Bind the port and serve in a daemon thread; return self."""
         if self._server is not None:
             raise RuntimeError("the emulator server is already running")
-        from tests.emulator import install  # noqa: PLC0415 - the package imports this module
+        from emulator import install  # noqa: PLC0415 - the package imports this module
 
         install()
         handler = MotoRequestHandler if self._log_requests else _QuietRequestHandler
@@ -138,7 +82,7 @@ class EmulatorServer:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> EmulatorServer:
+    def __enter__(self) -> EmulatorThread:
         return self.start()
 
     def __exit__(

@@ -2,8 +2,8 @@
 
 moto 5.2.5 has no appconfigdata at all. botocore signs appconfigdata requests with the
 signing name `appconfig`, so moto's server sends them to the appconfig backend; in-process,
-moto's stubber matches request URLs against `backend_index.backend_url_patterns`. This
-module therefore serves its two operations from the appconfig backend: it adds the
+moto's stubber matches request URLs against `backend_index.backend_url_patterns`. The
+package therefore serves its two operations from the appconfig backend: urls.py adds the
 appconfigdata host to that URL index (mapped to "appconfig") and its two paths to the
 emulated appconfig URL table. State (sessions and tokens) lives in the appconfig backend,
 so moto's reset clears it with everything else.
@@ -17,37 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from moto import backend_index
-from moto.core.common_types import TYPE_RESPONSE
-from moto.core.exceptions import ServiceException
-from moto.core.responses import ActionResult
+from emulator.appconfig.deployments import ServedContent
+from emulator.appconfig.models import EmulatedAppConfigBackend
+from emulator.appconfig.utils import now
+from emulator.appconfigdata.exceptions import BadRequestException, ResourceNotFoundException
 
-from tests.emulator import appconfig
-from tests.emulator.appconfig_models import ServedContent, now
-
-APPCONFIGDATA_URL_BASE = r"https?://appconfigdata\.(.+)\.amazonaws\.com"
 DEFAULT_POLL_INTERVAL_SECONDS = 60
 TOKEN_LIFETIME = timedelta(hours=24)
 EMPTY_CONTENT_TYPE = "application/octet-stream"
-
-
-class BadRequestException(ServiceException):
-    code = "BadRequestException"
-
-    def __init__(self, message: str, problem: str | None = None) -> None:
-        super().__init__(message)
-        if problem is not None:
-            self.Reason = "InvalidParameters"
-            self.Details = {"InvalidParameters": {"ConfigurationToken": {"Problem": problem}}}
-
-
-class ResourceNotFoundException(ServiceException):
-    code = "ResourceNotFoundException"
-
-    def __init__(self, message: str, resource_type: str, referenced_by: dict[str, str]) -> None:
-        super().__init__(message)
-        self.ResourceType = resource_type
-        self.ReferencedBy = referenced_by
 
 
 @dataclass(frozen=True)
@@ -86,14 +63,14 @@ def _not_found(
     )
 
 
-def _issue(backend: appconfig.EmulatedAppConfigBackend, state: TokenState) -> str:
+def _issue(backend: EmulatedAppConfigBackend, state: TokenState) -> str:
     token = secrets.token_urlsafe(48)
     backend.sessions[token] = state
     return token
 
 
 def start_session(
-    backend: appconfig.EmulatedAppConfigBackend,
+    backend: EmulatedAppConfigBackend,
     application: str,
     environment: str,
     profile: str,
@@ -126,7 +103,7 @@ def start_session(
         return _issue(backend, TokenState(session, None, now()))
 
 
-def _claim(backend: appconfig.EmulatedAppConfigBackend, token: str) -> TokenState:
+def _claim(backend: EmulatedAppConfigBackend, token: str) -> TokenState:
     state = backend.sessions.get(token)
     if not isinstance(state, TokenState):
         raise BadRequestException("The ConfigurationToken is not valid", "Corrupted")
@@ -148,7 +125,7 @@ def _claim(backend: appconfig.EmulatedAppConfigBackend, token: str) -> TokenStat
 
 
 def latest_configuration(
-    backend: appconfig.EmulatedAppConfigBackend, token: str
+    backend: EmulatedAppConfigBackend, token: str
 ) -> tuple[dict[str, Any], str]:
     """Return the GetLatestConfiguration result and the Content-Type header to send."""
     with backend.lock:
@@ -181,38 +158,3 @@ def latest_configuration(
         VersionLabel=served.version_label,
     )
     return result, served.content_type
-
-
-class AppConfigDataResponse(appconfig.EmulatedResponse):
-    """StartConfigurationSession and GetLatestConfiguration."""
-
-    def __init__(self) -> None:
-        super().__init__(service_name="appconfigdata")
-
-    def start_configuration_session(self) -> ActionResult:
-        token = start_session(
-            self.backend,
-            self._get_param("ApplicationIdentifier"),
-            self._get_param("EnvironmentIdentifier"),
-            self._get_param("ConfigurationProfileIdentifier"),
-            self._get_param("RequiredMinimumPollIntervalInSeconds"),
-        )
-        return ActionResult({"InitialConfigurationToken": token})
-
-    def get_latest_configuration(self) -> TYPE_RESPONSE:
-        result, content_type = latest_configuration(
-            self.backend, self._get_param("ConfigurationToken")
-        )
-        return appconfig.payload_response(self, result, content_type)
-
-
-def install() -> None:
-    """Route appconfigdata hosts and paths to the (emulated) appconfig backend."""
-    dispatch = AppConfigDataResponse.dispatch
-    appconfig.add_routes(
-        APPCONFIGDATA_URL_BASE,
-        {"{0}/configurationsessions$": dispatch, "{0}/configuration$": dispatch},
-    )
-    patterns = backend_index.backend_url_patterns
-    if not any(p.pattern == APPCONFIGDATA_URL_BASE for _, p in patterns):
-        patterns.append(("appconfig", re.compile(APPCONFIGDATA_URL_BASE)))
