@@ -16,8 +16,9 @@ PYTEST_WORKERS ?= 2
 
 PY    := $(VENV)/bin/python
 CACHE := $(CURDIR)/.cache
-DIST  := dist
-ZIP   := $(DIST)/flag-rollback.zip
+# The function package ships with the module (committed, so a `git::...?ref=` import needs no
+# build step); `make build` rewrites it and its .sha256 byte for byte from lambda/.
+ZIP   := modules/rollback-function/package/flag-rollback.zip
 
 # Terraform installs providers through this CLI configuration: a local mirror found at
 # run time when one exists (offline machines), the public registry otherwise.
@@ -30,9 +31,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 TF_MODULES  := $(patsubst %/versions.tf,%,$(wildcard modules/*/versions.tf))
 TF_EXAMPLES := $(patsubst %/versions.tf,%,$(wildcard examples/*/versions.tf))
 TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES)
-# Folders with native `terraform test` files: the root (tests/*.tftest.hcl) and every submodule.
+# Folders with native `terraform test` files: the root (tests/*.tftest.hcl), every submodule and
+# every example.
 TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
-  $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
+  $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl examples/*/tests/*.tftest.hcl))))
 # Terraform folders checked or tested at once (each command loads the ~675 MB provider).
 TF_JOBS ?= 2
 
@@ -85,7 +87,7 @@ lock: ## Re-resolve the dev dependencies of pyproject.toml into requirements-dev
 ## ---------------------------------------------------------------- build
 
 .PHONY: build
-build: $(ZIP) ## Build dist/flag-rollback.zip (deterministic: same source, same bytes)
+build: $(ZIP) ## Rebuild the committed function package and its .sha256 (same source, same bytes)
 
 $(ZIP): tools/build_zip.py $(shell find lambda/flag_rollback -type f -not -path '*/__pycache__/*' 2>/dev/null)
 	$(PYTHON) tools/build_zip.py lambda/flag_rollback $@
@@ -100,7 +102,7 @@ test-python: setup build ## Run the pytest suites (PYTEST_ARGS passes extra flag
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: test-terraform
-test-terraform: setup build ## Run the native terraform tests (mock provider) of the root and every submodule
+test-terraform: setup build ## Run the native terraform tests (mock provider) of the root, submodules and examples
 	@$(call tf_init,$(TF_TEST_DIRS))
 	@$(call tf_each,test,$(TF_TEST_DIRS))
 
@@ -149,6 +151,6 @@ bench: setup build ## Measure speed, API calls, storms and module scale into ben
 
 .PHONY: clean
 clean: ## Remove build output, caches and Terraform working folders (keeps .venv)
-	rm -rf $(DIST) $(CACHE) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf dist $(CACHE) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -name .terraform -type d -prune -exec rm -rf {} + -o -name '*.tfstate*' -exec rm -f {} + \
 	  -o -name .terraform.lock.hcl -exec rm -f {} + -o -name tf_resources.json -exec rm -f {} +
