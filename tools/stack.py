@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 ROOT = Path(__file__).resolve().parent.parent
-ZIP_PATH = ROOT / "dist" / "flag-rollback.zip"
+ZIP_PATH = ROOT / "modules" / "rollback-function" / "package" / "flag-rollback.zip"
 REGION = "us-east-1"
 T = TypeVar("T")
 
