@@ -1,8 +1,8 @@
 """The module as another team imports it: a `git::` source at a commit, no build step.
 
 Each test clones this repository's HEAD with `git clone --no-local` into a temporary folder
-(a clean checkout: no dist/, no .terraform/, no untracked files), writes a scratch root module
-outside the repository whose `module` block reads that clone by
+(a clean checkout: only committed files, no build output, no .terraform/), writes a scratch
+root module outside the repository whose `module` block reads that clone by
 `git::file:///<clone>?ref=<commit>`, and runs `terraform init`, `apply` and `destroy` there
 against an emulator of its own. Nobody runs `make build` in the clone: the function deploys
 the package committed with the module.
@@ -69,7 +69,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     path = tmp_path_factory.mktemp("consumer") / "terraform-aws-feature-flag-rollback"
     git("clone", "--quiet", "--no-local", str(ROOT), str(path))
     assert git("rev-parse", "HEAD", cwd=path) == commit
-    assert not (path / "dist").exists(), "a clean clone has no build output"
+    package = path / "modules" / "rollback-function" / "package" / "flag-rollback.zip"
+    assert package.is_file(), "HEAD has no committed function package: run `make build`, commit"
     return path, commit
 
 
