@@ -86,30 +86,30 @@ lock: ## Re-resolve the dev dependencies of pyproject.toml into requirements-dev
 
 ## ---------------------------------------------------------------- build
 
+# No other target depends on build: tests use the committed package, so a payload change
+# committed without `make build` fails tests/test_package.py instead of being rebuilt away.
 .PHONY: build
-build: $(ZIP) ## Rebuild the committed function package and its .sha256 (same source, same bytes)
-
-$(ZIP): tools/build_zip.py $(shell find lambda/flag_rollback -type f -not -path '*/__pycache__/*' 2>/dev/null)
-	$(PYTHON) tools/build_zip.py lambda/flag_rollback $@
+build: ## Rebuild the committed function package and its .sha256 (same source, same bytes)
+	$(PYTHON) tools/build_zip.py lambda/flag_rollback $(ZIP)
 
 ## ---------------------------------------------------------------- test
 
 .PHONY: test
-test: setup build test-python test-terraform ## Run every test: unit, emulator, terraform, end-to-end, bench smoke
+test: setup test-python test-terraform ## Run every test: unit, emulator, terraform, end-to-end, bench smoke
 
 .PHONY: test-python
-test-python: setup build ## Run the pytest suites (PYTEST_ARGS passes extra flags)
+test-python: setup ## Run the pytest suites (PYTEST_ARGS passes extra flags)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: test-terraform
-test-terraform: setup build ## Run the native terraform tests (mock provider) of the root, submodules and examples
+test-terraform: setup ## Run the native terraform tests (mock provider) of the root, submodules and examples
 	@$(call tf_init,$(TF_TEST_DIRS))
 	@$(call tf_each,test,$(TF_TEST_DIRS))
 
 ## ---------------------------------------------------------------- lint
 
 .PHONY: lint
-lint: setup setup-checkov build lint-python lint-terraform ## Run every linter: ruff, mypy, terraform fmt/validate, checkov
+lint: setup setup-checkov lint-python lint-terraform ## Run every linter: ruff, mypy, terraform fmt/validate, checkov
 
 .PHONY: lint-python
 lint-python: setup
@@ -118,7 +118,7 @@ lint-python: setup
 	$(VENV)/bin/mypy
 
 .PHONY: lint-terraform
-lint-terraform: setup setup-checkov build
+lint-terraform: setup setup-checkov
 	$(TERRAFORM) fmt -check -recursive -diff
 	@$(call tf_init,$(TF_DIRS))
 	@$(call tf_each,validate,$(TF_DIRS))
@@ -142,11 +142,11 @@ emulator: setup ## Serve the local AWS emulator on 127.0.0.1:$(PORT) until Ctrl-
 	$(PY) -m tests.emulator --port $(PORT)
 
 .PHONY: demo
-demo: setup build ## Apply examples/complete against the emulator, fire an alarm, show the rollback
+demo: setup ## Apply examples/complete against the emulator, fire an alarm, show the rollback
 	$(PY) tools/demo.py
 
 .PHONY: bench
-bench: setup build ## Measure speed, API calls, storms and module scale into bench/
+bench: setup ## Measure speed, API calls, storms and module scale into bench/
 	$(PY) -m bench
 
 .PHONY: clean
