@@ -1,9 +1,5 @@
 # Composition only: every resource lives in a submodule under modules/.
 
-locals {
-  package_path = coalesce(var.package_path, "${path.module}/dist/flag-rollback.zip")
-}
-
 module "appconfig" {
   source = "./modules/appconfig"
 
@@ -68,7 +64,7 @@ module "function" {
   dry_run           = var.dry_run
   metrics_namespace = var.metrics_namespace
 
-  package_path                   = local.package_path
+  package_path                   = var.package_path
   package_s3                     = var.package_s3
   runtime                        = var.lambda_runtime
   architecture                   = var.lambda_architecture
@@ -76,7 +72,10 @@ module "function" {
   timeout                        = var.lambda_timeout
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
   maximum_retry_attempts         = var.lambda_maximum_retry_attempts
+  maximum_event_age_in_seconds   = var.lambda_maximum_event_age_in_seconds
   log_retention_in_days          = var.lambda_log_retention_in_days
   log_level                      = var.lambda_log_level
+  log_kms_key_arn                = var.lambda_log_kms_key_arn
+  code_signing_config_arn        = var.lambda_code_signing_config_arn
   create_function_alarms         = var.create_function_alarms
 }

@@ -9,7 +9,7 @@ variable "name_prefix" {
 
   validation {
     condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,39}$", var.name_prefix))
-    error_message = "name_prefix must be 1-40 characters of letters, digits, '_' or '-', starting with a letter or digit (for example \"checkout-flags\")."
+    error_message = "name_prefix must be 1-40 characters of letters, digits, '_' or '-', starting with a letter or digit (for example \"flag-rollback\")."
   }
 }
 
@@ -69,7 +69,7 @@ variable "metric_convention" {
   default = {}
 
   validation {
-    condition     = can(regex("^[^:]{1,255}$", var.metric_convention.namespace)) && !startswith(var.metric_convention.namespace, "AWS/")
+    condition     = can(regex("^[^:][^:]{0,254}$", var.metric_convention.namespace)) && !startswith(var.metric_convention.namespace, "AWS/")
     error_message = "metric_convention.namespace must be 1-255 characters without ':' and must not start with \"AWS/\" (for example \"FeatureFlags\")."
   }
 }
@@ -225,7 +225,7 @@ variable "kms_key_arn" {
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), not an alias, or null to create a key."
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), or null to create a key."
   }
 }
 
@@ -299,13 +299,13 @@ variable "metrics_namespace" {
 ################################################################################
 
 variable "package_path" {
-  description = "Path of the function zip. null means dist/flag-rollback.zip inside this module, which `make build` writes."
+  description = "Path of a function zip to deploy instead of the package committed with the module. null deploys the committed package (modules/rollback-function/package/flag-rollback.zip, rebuilt by `make build`)."
   type        = string
   default     = null
 
   validation {
     condition     = var.package_path == null || endswith(coalesce(var.package_path, "-"), ".zip")
-    error_message = "package_path must be the path of a .zip file (for example \"dist/flag-rollback.zip\"), or null for the one `make build` writes."
+    error_message = "package_path must be the path of a .zip file (for example \"build/flag-rollback.zip\"), or null for the package committed with the module."
   }
 }
 
@@ -380,6 +380,17 @@ variable "lambda_reserved_concurrent_executions" {
   }
 }
 
+variable "lambda_maximum_event_age_in_seconds" {
+  description = "How long Lambda keeps retrying an asynchronous event before sending it to the dead-letter queue, in seconds (60-21600)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.lambda_maximum_event_age_in_seconds >= 60 && var.lambda_maximum_event_age_in_seconds <= 21600
+    error_message = "lambda_maximum_event_age_in_seconds must be between 60 and 21600, as Lambda accepts."
+  }
+}
+
 variable "lambda_maximum_retry_attempts" {
   description = "Retries of a failed asynchronous invocation (0-2) before the dead-letter queue."
   type        = number
@@ -410,6 +421,28 @@ variable "lambda_log_level" {
   validation {
     condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.lambda_log_level)
     error_message = "lambda_log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "lambda_log_kms_key_arn" {
+  description = "ARN of a KMS key that encrypts the function's log group (its policy must admit CloudWatch Logs). null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.lambda_log_kms_key_arn))
+    error_message = "lambda_log_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), or null."
+  }
+}
+
+variable "lambda_code_signing_config_arn" {
+  description = "ARN of a Lambda code signing configuration to enforce on the package. null: no code signing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_code_signing_config_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17}$", var.lambda_code_signing_config_arn))
+    error_message = "lambda_code_signing_config_arn must be a Lambda code signing configuration ARN (arn:aws:lambda:REGION:ACCOUNT:code-signing-config:csc-...), or null."
   }
 }
 

@@ -290,7 +290,7 @@ run "rejects_package_that_is_not_a_zip" {
   expect_failures = [var.package_path, var.package_s3]
 }
 
-run "default_package_is_the_zip_make_build_writes" {
+run "default_package_is_the_one_committed_with_the_module" {
   command = plan
 
   variables {
@@ -298,7 +298,53 @@ run "default_package_is_the_zip_make_build_writes" {
   }
 
   assert {
-    condition     = module.function.package_path == "./dist/flag-rollback.zip"
-    error_message = "Without package_path the function must deploy dist/flag-rollback.zip of this module (run `make build` first)."
+    condition     = module.function.package_path == "modules/rollback-function/package/flag-rollback.zip" && module.function.function_name == "checkout"
+    error_message = "Without package_path the function must deploy the package committed in modules/rollback-function/package/ (no build step)."
   }
+}
+
+run "function_inputs_reach_the_function" {
+  command = plan
+
+  variables {
+    lambda_maximum_event_age_in_seconds = 600
+    lambda_log_kms_key_arn              = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    lambda_code_signing_config_arn      = "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0"
+  }
+
+  assert {
+    condition     = module.function.maximum_event_age_in_seconds == 600
+    error_message = "lambda_maximum_event_age_in_seconds must reach the function's asynchronous invoke configuration."
+  }
+
+  assert {
+    condition     = module.function.log_group_kms_key_arn == var.lambda_log_kms_key_arn
+    error_message = "lambda_log_kms_key_arn must encrypt the function's log group."
+  }
+
+  assert {
+    condition     = module.function.code_signing_config_arn == var.lambda_code_signing_config_arn
+    error_message = "lambda_code_signing_config_arn must reach the function."
+  }
+}
+
+run "function_inputs_default_to_the_submodule_defaults" {
+  command = plan
+
+  assert {
+    condition     = module.function.maximum_event_age_in_seconds == 3600 && module.function.log_group_kms_key_arn == null && module.function.code_signing_config_arn == null
+    error_message = "Unset, the new function inputs keep the submodule's defaults (one hour, no log key, no code signing)."
+  }
+}
+
+run "rejects_function_inputs_lambda_refuses" {
+  command = plan
+
+  variables {
+    lambda_maximum_event_age_in_seconds = 30
+    lambda_log_kms_key_arn              = "alias/logs"
+    lambda_code_signing_config_arn      = "csc-0123456789abcdef0"
+  }
+
+  expect_failures = [var.lambda_maximum_event_age_in_seconds, var.lambda_log_kms_key_arn, var.lambda_code_signing_config_arn]
 }

@@ -7,8 +7,10 @@ locals {
   create_key                = coalesce(var.create.kms_key, var.kms_key_arn == null)
   create_notification_topic = coalesce(var.create.notification_topic, var.notification_topic_arn == null)
 
-  partition        = data.aws_partition.current.partition
-  region           = data.aws_region.current.name
+  partition = data.aws_partition.current.partition
+  # The region from the EC2 endpoint ("ec2.REGION.DNS-SUFFIX"): `name` is deprecated in provider
+  # 6.x and `id` in 6.47, while `region` does not exist in 5.x; `endpoint` is valid in both.
+  region           = split(".", data.aws_region.current.endpoint)[1]
   account_id       = data.aws_caller_identity.current.account_id
   account_root_arn = "arn:${local.partition}:iam::${local.account_id}:root"
   # Every alarm of this account and region: the topic policies admit no other publisher.

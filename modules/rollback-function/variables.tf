@@ -173,7 +173,7 @@ variable "metrics_namespace" {
 ################################################################################
 
 variable "package_path" {
-  description = "Path of the function's zip on the machine running Terraform (what `make build` writes). Ignored when package_s3 is set."
+  description = "Path of a function zip on the machine running Terraform. null deploys the package committed with this module (package/flag-rollback.zip, rebuilt by `make build`). Ignored when package_s3 is set."
   type        = string
   default     = null
 }
@@ -307,6 +307,12 @@ variable "code_signing_config_arn" {
   description = "ARN of a Lambda code signing configuration to enforce on the package. null: no code signing."
   type        = string
   default     = null
+
+  # The ARN pattern of botocore's Lambda model (shape CodeSigningConfigArn).
+  validation {
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17}$", var.code_signing_config_arn))
+    error_message = "code_signing_config_arn must be a Lambda code signing configuration ARN (arn:aws:lambda:REGION:ACCOUNT:code-signing-config:csc-...), or null."
+  }
 }
 
 variable "create_function_alarms" {

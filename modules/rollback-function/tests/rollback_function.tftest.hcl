@@ -157,7 +157,20 @@ run "s3_package_replaces_the_local_zip" {
   }
 }
 
-run "missing_package_asks_for_make_build" {
+run "default_package_is_the_one_committed_with_the_module" {
+  command = plan
+
+  variables {
+    package_path = null
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.filename == "./package/flag-rollback.zip" && aws_lambda_function.rollback.source_code_hash == filebase64sha256("package/flag-rollback.zip")
+    error_message = "Without package_path the function must deploy the committed package/flag-rollback.zip with its hash."
+  }
+}
+
+run "missing_package_fails_before_apply" {
   command = plan
 
   variables {
