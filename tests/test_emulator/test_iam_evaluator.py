@@ -186,3 +186,15 @@ def test_access_denied_shapes_per_protocol() -> None:
     assert cloudwatch.message.endswith("with an explicit deny in an identity-based policy")
     star = access_denied(evaluate(Request("sts:GetCallerIdentity", ("*",)), []), ROLE)
     assert "on resource" not in star.message
+
+
+def test_stop_deployment_needs_the_environment_arn_too() -> None:
+    """The old StopInProgressDeployment statement granted only deployment/*."""
+    params = {**START, "DeploymentNumber": 4}
+    arns = resources_for("appconfig", "StopDeployment", params, REGION, ACCOUNT)
+    request = Request("appconfig:StopDeployment", tuple(arns))
+    old = policy(allow("appconfig:StopDeployment", [APP, f"{ENV}/deployment/*"]))
+    decision = evaluate(request, [old])
+    assert (decision.reason, decision.resource) == (Reason.NO_ALLOW, ENV)
+    fixed = policy(allow("appconfig:StopDeployment", [APP, ENV, f"{ENV}/deployment/*"]))
+    assert evaluate(request, [fixed]).allowed
