@@ -91,8 +91,8 @@ def role_policies(aws: Aws, role_name: str) -> list[Policy]:
     for attached in aws.iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
         arn = attached["PolicyArn"]
         version = aws.iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        document = aws.iam.get_policy_version(PolicyArn=arn, VersionId=version)
-        policies.append(parse_policy(_document(document["PolicyVersion"]["Document"]), name=arn))
+        stored = aws.iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]
+        policies.append(parse_policy(_document(stored.get("Document")), name=arn))
     return policies
 
 
@@ -146,12 +146,19 @@ def function_calls(aws: Aws, configuration: Mapping[str, Any]) -> list[Call]:
     for queue in dict.fromkeys(arn for arn in queues if arn):
         url = _queue_url(queue)
         calls.append(Call("sqs", "SendMessage", {"QueueUrl": url}, "lambda"))
-        attributes = aws.sqs.get_queue_attributes(
+        queue_attributes = aws.sqs.get_queue_attributes(
             QueueUrl=aws.sqs.get_queue_url(QueueName=queue.rsplit(":", 1)[-1])["QueueUrl"],
             AttributeNames=["KmsMasterKeyId"],
         )["Attributes"]
-        calls.extend(_kms_calls(_key_arn(aws, attributes.get("KmsMasterKeyId")), "lambda"))
+        queue_key = queue_attributes.get("KmsMasterKeyId")
+        calls.extend(_kms_calls(_key_arn(aws, queue_key), "lambda"))
     return calls
+
+
+def calls_of(aws: Aws, function_name: str) -> list[Call]:
+    """Every call made with the role of the applied function ``function_name``."""
+    configuration = aws.lambda_.get_function_configuration(FunctionName=function_name)
+    return function_calls(aws, configuration)
 
 
 def denied_calls(aws: Aws, function_name: str) -> list[str]:

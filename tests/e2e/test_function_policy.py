@@ -11,7 +11,13 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import Stack, apply_fixture_folder
-from tests.e2e.function_policy import FUNCTION_CALLS, denied_calls, every_function, payload_calls
+from tests.e2e.function_policy import (
+    FUNCTION_CALLS,
+    calls_of,
+    denied_calls,
+    every_function,
+    payload_calls,
+)
 from tools.stack import Aws, Emulator
 
 
@@ -23,6 +29,9 @@ def test_every_payload_call_is_listed() -> None:
 @pytest.mark.e2e
 @pytest.mark.terraform
 def test_complete_example_role_allows_every_call(stack: Stack) -> None:
+    # the complete example encrypts its topic and queue: the key calls are checked too
+    services = {call.service for call in calls_of(stack.aws, stack.outputs.function_name)}
+    assert services == {"appconfig", "cloudwatch", "sns", "kms", "sqs", "logs"}
     denied = denied_calls(stack.aws, stack.outputs.function_name)
     assert not denied, "\n".join(denied)
 
