@@ -277,6 +277,17 @@ variable "trigger" {
   }
 }
 
+variable "event_pattern_max_length" {
+  description = "With trigger = \"eventbridge\": the longest event pattern, in characters, a rule may have. EventBridge's \"Event pattern size\" quota is 2048 by default (about 20 alarms per rule); the alarms are spread over as many rules as needed. Raise it (up to 4096) only after raising that quota in Service Quotas."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.event_pattern_max_length >= 512 && var.event_pattern_max_length <= 4096 && floor(var.event_pattern_max_length) == var.event_pattern_max_length
+    error_message = "event_pattern_max_length must be a whole number between 512 and 4096: your account's EventBridge \"Event pattern size\" quota, 2048 unless you raised it."
+  }
+}
+
 variable "dry_run" {
   description = "When true the function reports what it would roll back and changes nothing."
   type        = bool
@@ -370,13 +381,13 @@ variable "lambda_timeout" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Concurrency reserved for the function; 1 serialises rollbacks."
+  description = "Concurrency reserved for the function; null (the default) reserves none, which a new account (quota 10, of which Lambda keeps 10 unreserved) can apply. Concurrent rollbacks are safe without it: an alarm storm is coalesced into one version and writes carry an optimistic lock. 1 serialises rollbacks where the quota allows."
   type        = number
-  default     = 1
+  default     = null
 
   validation {
-    condition     = var.lambda_reserved_concurrent_executions >= 1 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions
-    error_message = "lambda_reserved_concurrent_executions must be a whole number of at least 1."
+    condition     = var.lambda_reserved_concurrent_executions == null || try(var.lambda_reserved_concurrent_executions >= 1 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions, false)
+    error_message = "lambda_reserved_concurrent_executions must be null (no reservation) or a whole number of at least 1."
   }
 }
 
