@@ -79,6 +79,29 @@ run "policy_has_no_bare_wildcard_resource" {
   }
 }
 
+# IAM names are global per account: the same name in two regions must not give the same role.
+run "role_name_is_unique_per_region_and_within_iam_limit" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.function.name_prefix == "flag-rollback-"
+    error_message = "The role must be named by prefix, so IAM's unique suffix keeps stacks of the same name in two regions apart."
+  }
+}
+
+run "long_name_keeps_the_role_name_within_64_characters" {
+  command = plan
+
+  variables {
+    name = "checkout-feature-flag-rollback-for-the-payments-team"
+  }
+
+  assert {
+    condition     = length(var.name) == 52 && aws_iam_role.function.name_prefix == "checkout-feature-flag-rollback-for-th-" && length(aws_iam_role.function.name_prefix) + 26 <= 64
+    error_message = "A 52-character name must be cut to a 38-character prefix, leaving the 26-character unique suffix within IAM's 64-character role-name limit."
+  }
+}
+
 run "function_gets_exactly_the_contract_environment" {
   command = plan
 
