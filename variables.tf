@@ -188,7 +188,7 @@ variable "appconfig_deploy_initial_configuration" {
 ################################################################################
 
 variable "notification_topic_arn" {
-  description = "ARN of an existing SNS topic that notifies people. null creates one, encrypted with the module's KMS key."
+  description = "ARN of an existing SNS topic that notifies people. null creates one, encrypted with the module's KMS key. The function's own alarms publish to it: its topic policy must let cloudwatch.amazonaws.com publish, and it must not use the AWS-managed key alias/aws/sns, which CloudWatch cannot use."
   type        = string
   default     = null
 
@@ -208,7 +208,7 @@ variable "notifications_create" {
 }
 
 variable "notification_topic_kms_key_arn" {
-  description = "ARN of the KMS key of the existing notification topic, so the function may publish to it; null when it has none."
+  description = "ARN of the customer-managed KMS key of the existing notification topic, so the function may publish to it (its policy must admit cloudwatch.amazonaws.com too); the plan reads it and fails on the AWS-managed SNS key. null only when the topic is not encrypted."
   type        = string
   default     = null
 
@@ -241,7 +241,7 @@ variable "notification_emails" {
 }
 
 variable "notification_https_endpoints" {
-  description = "HTTPS URLs subscribed to the notification topic."
+  description = "HTTPS URLs subscribed to the notification topic. Each must confirm its own subscription (as PagerDuty's and Opsgenie's endpoints do): the apply waits for it and fails without it. Chat incoming webhooks (Slack, Teams, Chime) never confirm: subscribe AWS Chatbot or a forwarding Lambda function to notification_topic_arn instead."
   type        = list(string)
   default     = []
 
