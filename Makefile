@@ -30,9 +30,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 TF_MODULES  := $(patsubst %/versions.tf,%,$(wildcard modules/*/versions.tf))
 TF_EXAMPLES := $(patsubst %/versions.tf,%,$(wildcard examples/*/versions.tf))
 TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES)
-# Folders with native `terraform test` files: the root (tests/*.tftest.hcl) and every submodule.
+# Folders with native `terraform test` files: the root (tests/*.tftest.hcl), submodules, examples.
 TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
-  $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
+  $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl examples/*/tests/*.tftest.hcl))))
 # Terraform folders checked or tested at once (each command loads the ~675 MB provider).
 TF_JOBS ?= 2
 
