@@ -167,7 +167,7 @@ variable "appconfig_deployment_strategy_id" {
 }
 
 variable "appconfig_initial_configuration" {
-  description = "JSON document stored as the first hosted version of the created profile; null stores none."
+  description = "JSON document stored as the first hosted version of the created profile; null stores none. It is a seed: later edits are ignored, so they never deploy every flag again over the function's rollbacks (see \"Managing the flag document\" in the README)."
   type        = string
   default     = null
 
