@@ -57,6 +57,9 @@ module "function" {
   trigger            = var.trigger
   alarm_topic_arn    = module.notifications.alarm_topic_arn
 
+  # About 20 alarms per EventBridge rule at the default event pattern size quota.
+  event_pattern_max_length = var.event_pattern_max_length
+
   notification_topic_arn        = module.notifications.notification_topic_arn
   kms_key_arns                  = distinct(compact([module.notifications.kms_key_arn, module.notifications.notification_topic_kms_key_arn]))
   dead_letter_queue_kms_key_arn = module.notifications.kms_key_arn

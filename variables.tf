@@ -167,7 +167,7 @@ variable "appconfig_deployment_strategy_id" {
 }
 
 variable "appconfig_initial_configuration" {
-  description = "JSON document stored as the first hosted version of the created profile; null stores none."
+  description = "JSON document stored as the first hosted version of the created profile; null stores none. It is a seed: later edits are ignored, so they never deploy every flag again over the function's rollbacks (see \"Managing the flag document\" in the README)."
   type        = string
   default     = null
 
@@ -188,7 +188,7 @@ variable "appconfig_deploy_initial_configuration" {
 ################################################################################
 
 variable "notification_topic_arn" {
-  description = "ARN of an existing SNS topic that notifies people. null creates one, encrypted with the module's KMS key."
+  description = "ARN of an existing SNS topic that notifies people. null creates one, encrypted with the module's KMS key. The function's own alarms publish to it: its topic policy must let cloudwatch.amazonaws.com publish, and it must not use the AWS-managed key alias/aws/sns, which CloudWatch cannot use."
   type        = string
   default     = null
 
@@ -208,7 +208,7 @@ variable "notifications_create" {
 }
 
 variable "notification_topic_kms_key_arn" {
-  description = "ARN of the KMS key of the existing notification topic, so the function may publish to it; null when it has none."
+  description = "ARN of the customer-managed KMS key of the existing notification topic, so the function may publish to it (its policy must admit cloudwatch.amazonaws.com too); the plan reads it and fails on the AWS-managed SNS key. null only when the topic is not encrypted."
   type        = string
   default     = null
 
@@ -241,7 +241,7 @@ variable "notification_emails" {
 }
 
 variable "notification_https_endpoints" {
-  description = "HTTPS URLs subscribed to the notification topic."
+  description = "HTTPS URLs subscribed to the notification topic. Each must confirm its own subscription (as PagerDuty's and Opsgenie's endpoints do): the apply waits for it and fails without it. Chat incoming webhooks (Slack, Teams, Chime) never confirm: subscribe AWS Chatbot or a forwarding Lambda function to notification_topic_arn instead."
   type        = list(string)
   default     = []
 
@@ -274,6 +274,17 @@ variable "trigger" {
   validation {
     condition     = contains(["sns", "eventbridge"], var.trigger)
     error_message = "trigger must be \"sns\" or \"eventbridge\"."
+  }
+}
+
+variable "event_pattern_max_length" {
+  description = "With trigger = \"eventbridge\": the longest event pattern, in characters, a rule may have. EventBridge's \"Event pattern size\" quota is 2048 by default (about 20 alarms per rule); the alarms are spread over as many rules as needed. Raise it (up to 4096) only after raising that quota in Service Quotas."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.event_pattern_max_length >= 512 && var.event_pattern_max_length <= 4096 && floor(var.event_pattern_max_length) == var.event_pattern_max_length
+    error_message = "event_pattern_max_length must be a whole number between 512 and 4096: your account's EventBridge \"Event pattern size\" quota, 2048 unless you raised it."
   }
 }
 
@@ -370,13 +381,13 @@ variable "lambda_timeout" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Concurrency reserved for the function; 1 serialises rollbacks."
+  description = "Concurrency reserved for the function; null (the default) reserves none, which a new account (quota 10, of which Lambda keeps 10 unreserved) can apply. Concurrent rollbacks are safe without it: an alarm storm is coalesced into one version and writes carry an optimistic lock. 1 serialises rollbacks where the quota allows."
   type        = number
-  default     = 1
+  default     = null
 
   validation {
-    condition     = var.lambda_reserved_concurrent_executions >= 1 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions
-    error_message = "lambda_reserved_concurrent_executions must be a whole number of at least 1."
+    condition     = var.lambda_reserved_concurrent_executions == null || try(var.lambda_reserved_concurrent_executions >= 1 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions, false)
+    error_message = "lambda_reserved_concurrent_executions must be null (no reservation) or a whole number of at least 1."
   }
 }
 

@@ -107,6 +107,21 @@ run "eventbridge_trigger_creates_the_rule" {
   }
 }
 
+# EventBridge's default event pattern size quota is 2,048 characters: 30 flags need 2 rules.
+run "eventbridge_rules_fit_the_default_pattern_quota" {
+  command = plan
+
+  variables {
+    trigger = "eventbridge"
+    flags   = { for index in range(30) : format("flag%02d", index) => {} }
+  }
+
+  assert {
+    condition     = length(module.function.event_rule_arns) == 2
+    error_message = "30 flags must be spread over 2 EventBridge rules, each pattern within 2048 characters."
+  }
+}
+
 run "existing_notification_topic_is_notified" {
   command = plan
 
@@ -257,6 +272,17 @@ run "rejects_lambda_settings_lambda_refuses" {
   }
 
   expect_failures = [var.lambda_runtime, var.lambda_memory_size, var.lambda_timeout, var.lambda_maximum_retry_attempts, var.lambda_log_retention_in_days, var.lambda_log_level]
+}
+
+run "rejects_reserved_concurrency_and_pattern_length_aws_refuses" {
+  command = plan
+
+  variables {
+    lambda_reserved_concurrent_executions = 0
+    event_pattern_max_length              = 10000
+  }
+
+  expect_failures = [var.lambda_reserved_concurrent_executions, var.event_pattern_max_length]
 }
 
 run "rejects_alarm_format_without_placeholder" {

@@ -30,8 +30,11 @@ data "aws_iam_policy_document" "assume" {
   }
 }
 
+# IAM names are global to the account, not per region: a fixed "<name>-role" collides when the
+# same name is deployed in two regions. With name_prefix the provider appends a unique
+# 26-character suffix; the prefix is cut to 38 characters so the name fits IAM's 64.
 resource "aws_iam_role" "function" {
-  name               = "${var.name}-role"
+  name_prefix        = "${substr(var.name, 0, 37)}-"
   description        = "Execution role of the ${var.name} feature-flag rollback function."
   assume_role_policy = data.aws_iam_policy_document.assume.json
   tags               = var.tags

@@ -34,7 +34,7 @@ output "dead_letter_queue_url" {
 }
 
 output "event_rule_arns" {
-  description = "ARNs of the EventBridge rules that invoke the function (one per about 40 alarms: an event pattern holds at most 4096 characters); null when the trigger is \"sns\"."
+  description = "ARNs of the EventBridge rules that invoke the function (as many as event_pattern_max_length needs: about 20 alarms per rule at the default 2048 characters); null when the trigger is \"sns\"."
   value       = local.trigger_eventbridge ? aws_cloudwatch_event_rule.alarms[*].arn : null
 }
 
