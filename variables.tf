@@ -284,7 +284,7 @@ variable "event_pattern_max_length" {
 
   validation {
     condition     = var.event_pattern_max_length >= 512 && var.event_pattern_max_length <= 4096 && floor(var.event_pattern_max_length) == var.event_pattern_max_length
-    error_message = "event_pattern_max_length must be a whole number between 512 and 4096: your account's EventBridge \"Event pattern size\" quota, 2048 unless you raised it."
+    error_message = "event_pattern_max_length must be a whole number between 512 and 4096 (PutRule's limit): your account's EventBridge \"Event pattern size\" quota, 2048 unless you raised it."
   }
 }
 
@@ -387,7 +387,7 @@ variable "lambda_reserved_concurrent_executions" {
 
   validation {
     condition     = var.lambda_reserved_concurrent_executions == null || try(var.lambda_reserved_concurrent_executions >= 1 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions, false)
-    error_message = "lambda_reserved_concurrent_executions must be null (no reservation) or a whole number of at least 1."
+    error_message = "lambda_reserved_concurrent_executions must be null (no reservation) or a whole number of at least 1; to stop the function entirely, disable its trigger instead of reserving 0."
   }
 }
 
