@@ -14,7 +14,8 @@ from botocore.retries import standard
 from flag_rollback.errors import TransientError
 
 from tests.emulator.config import set_deployment_time_factor
-from tests.unit.conftest import Faults, World
+from tests.functional.faults import Faults
+from tests.functional.world import World
 
 CALLS = [
     ("cloudwatch", "DescribeAlarms"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.unit.conftest import FREEFORM_DOC, World, alarm_name
+from tests.functional.world import FREEFORM_DOC, World, alarm_name
 
 
 def test_restore_brings_back_the_values_recorded_at_rollback(world: World):

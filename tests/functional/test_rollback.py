@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.conftest import FREEFORM_DOC, World, alarm_name
-from tests.unit.samples import alarm_message, eventbridge_event, sns_event
+from tests.events import alarm_message, eventbridge_event, sns_event
+from tests.functional.world import FREEFORM_DOC, World, alarm_name
 
 
 def test_sns_alarm_rolls_back_the_flag_and_deploys_it(world: World):
@@ -238,15 +238,3 @@ def test_key_order_and_unknown_fields_survive_a_rollback(world: World):
     assert list(deployed["flags"]) == list(FREEFORM_DOC["flags"])
     assert deployed["owner"] == "team-shop"
     assert deployed["flags"]["checkout"] == FREEFORM_DOC["flags"]["checkout"]
-
-
-def test_clients_are_created_once_with_timeouts_and_bounded_retries(world: World):
-    from flag_rollback import clients  # noqa: PLC0415
-
-    first = clients.appconfig()
-    assert clients.appconfig() is first
-    config = first.meta.config
-    assert (config.connect_timeout, config.read_timeout) == (3, 10)
-    assert config.retries == {"total_max_attempts": 3, "mode": "standard"}
-    clients.reset_clients()
-    assert clients.appconfig() is not first
