@@ -15,12 +15,10 @@ from flag_rollback.flags import alarm_flag
 from flag_rollback.observe import failure_metric, log, rollback_metrics, utc_now
 from flag_rollback.service import Request, Result
 from flag_rollback.settings import Settings, get_settings, reset_settings
+from flag_rollback.vocabulary import FAILED_OUTCOMES, NOTIFIED_OUTCOMES, Source, result_decision
 
 DEFAULT_BUDGET_S = 60.0
 SAFETY_MARGIN_S = 3.0
-NOTIFIED_OUTCOMES = frozenset(
-    {"rolled_back", "restored", "dry_run", "refused", "failed", "rejected"}
-)
 
 
 def reset_container() -> None:
@@ -69,10 +67,10 @@ def _report(
     settings: Settings, result: Result, started: float, error: RollbackError | None = None
 ) -> None:
     """Log the decision, emit its metrics and notify when a person or machine should know."""
-    level = "ERROR" if result.outcome in {"failed", "rejected"} else "INFO"
+    failed_outcome = result.outcome in FAILED_OUTCOMES
     log(
-        f"{result.action}_{result.outcome}",
-        level=level,
+        result_decision(result.action, result.outcome),
+        level="ERROR" if failed_outcome else "INFO",
         **{key: value for key, value in asdict(result).items() if value not in (None, "", (), {})},
         **({"error": error.code, "message": error.message} if error else {}),
     )
@@ -80,7 +78,7 @@ def _report(
         duration_ms = (time.monotonic() - started) * 1000
         for flag in result.flags:
             rollback_metrics(settings.metrics_namespace, flag, duration_ms)
-    if result.outcome in {"failed", "rejected"} or result.missing:
+    if failed_outcome or result.missing:
         failed: tuple[str | None, ...] = result.missing or result.flags or (None,)
         for name in failed:
             failure_metric(settings.metrics_namespace, name)
@@ -114,7 +112,7 @@ def _run(settings: Settings, request: Request, deadline: float, started: float) 
     return result
 
 
-def _rejected(settings: Settings, source: str, code: str, reason: str, started: float) -> Result:
+def _rejected(settings: Settings, source: Source, code: str, reason: str, started: float) -> Result:
     result = Result("event", "rejected", (), reason=reason, dry_run=settings.dry_run, detail=source)
     _report(settings, result, started, PermanentError(code, reason))
     return result

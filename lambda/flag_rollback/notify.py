@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flag_rollback import clients
 from flag_rollback.observe import log
 from flag_rollback.settings import Settings
+from flag_rollback.vocabulary import Outcome, ResultAction
 
 if TYPE_CHECKING:
     from mypy_boto3_sns.type_defs import MessageAttributeValueTypeDef, PublishInputTypeDef
@@ -27,7 +28,7 @@ SOURCE = "flag-rollback"
 MAX_SUBJECT = 99  # SNS: ASCII, no line breaks, fewer than 100 characters
 _MACHINE_PROTOCOLS = ("default", "email-json", "sqs", "lambda", "http", "https", "firehose")
 
-_HEADLINES = {
+_HEADLINES: dict[Outcome, str] = {
     "rolled_back": "Rolled back {flags}",
     "restored": "Restored {flags}",
     "no_change": "No change needed for {flags}",
@@ -35,6 +36,8 @@ _HEADLINES = {
     "refused": "Refused to restore {flags}",
     "failed": "FAILED {action} of {flags}",
     "rejected": "Rejected an event it cannot act on",
+    "ignored": "Ignored an alarm change for {flags}",
+    "status": "Status of {flags}",
 }
 
 
@@ -42,8 +45,8 @@ _HEADLINES = {
 class Notification:
     """One decision, as published (the JSON document is exactly these fields)."""
 
-    action: str
-    outcome: str
+    action: ResultAction
+    outcome: Outcome
     flags: tuple[str, ...]
     alarm: str | None
     reason: str
@@ -78,9 +81,7 @@ def _ascii(text: str) -> str:
 def subject(note: Notification) -> str:
     """A plain-ASCII one-line subject, fewer than 100 characters."""
     flags = ", ".join(note.flags) or "unknown flag"
-    headline = _HEADLINES.get(note.outcome, "{action}: {flags}").format(
-        flags=flags, action=note.action
-    )
+    headline = _HEADLINES[note.outcome].format(flags=flags, action=note.action)
     text = _ascii(f"[{SOURCE}] {headline}")
     return text if len(text) <= MAX_SUBJECT else text[: MAX_SUBJECT - 3] + "..."
 

@@ -12,6 +12,8 @@ import threading
 import time
 from datetime import UTC, datetime
 
+from flag_rollback.vocabulary import Decision, Level, ResultDecision
+
 ROLLBACK_METRIC = "AutomatedRollback"
 FAILED_METRIC = "RollbackFailed"
 DURATION_METRIC = "RollbackDurationMs"
@@ -33,7 +35,7 @@ def _write(record: dict[str, object]) -> None:
         sys.stdout.flush()
 
 
-def log(decision: str, *, level: str = "INFO", **fields: object) -> None:
+def log(decision: Decision | ResultDecision, *, level: Level = "INFO", **fields: object) -> None:
     """One JSON line with stable keys: level, time, decision, then the fields."""
     _write({"level": level, "time": utc_now(), "decision": decision, **fields})
 
