@@ -414,7 +414,7 @@ variable "lambda_log_level" {
 }
 
 variable "create_function_alarms" {
-  description = "Whether to alarm on the function's errors and the dead-letter queue depth, notifying the notification topic."
+  description = "Whether to alarm on the function's errors, the dead-letter queue depth and notifications it could not publish, notifying the notification topic."
   type        = bool
   default     = true
 }

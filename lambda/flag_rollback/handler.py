@@ -6,7 +6,7 @@ Handler string: ``flag_rollback.handler.handler``.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from flag_rollback import appconfig, clients, notify, service
 from flag_rollback.errors import PermanentError, RollbackError, SettingsError, TransientError
@@ -28,10 +28,19 @@ def reset_container() -> None:
     appconfig.reset_cache()
 
 
-def _deadline(context: object, started: float) -> float:
+@dataclass(frozen=True)
+class Clock:
+    """When the invocation started and when its work must be done (monotonic seconds)."""
+
+    started: float
+    deadline: float
+
+
+def _clock(context: object) -> Clock:
+    started = time.monotonic()
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     budget = remaining() / 1000 if callable(remaining) else DEFAULT_BUDGET_S
-    return started + max(0.0, float(budget) - SAFETY_MARGIN_S)
+    return Clock(started, started + max(0.0, float(budget) - SAFETY_MARGIN_S))
 
 
 def _missing_text(result: Result) -> str | None:
@@ -64,7 +73,10 @@ def _notification(
 
 
 def _report(
-    settings: Settings, result: Result, started: float, error: RollbackError | None = None
+    settings: Settings,
+    result: Result,
+    clock: Clock,
+    error: RollbackError | None = None,
 ) -> None:
     """Log the decision, emit its metrics and notify when a person or machine should know."""
     failed_outcome = result.outcome in FAILED_OUTCOMES
@@ -75,25 +87,25 @@ def _report(
         **({"error": error.code, "message": error.message} if error else {}),
     )
     if result.outcome == "rolled_back":
-        duration_ms = (time.monotonic() - started) * 1000
+        duration_ms = (time.monotonic() - clock.started) * 1000
         for flag in result.flags:
-            rollback_metrics(settings.metrics_namespace, flag, duration_ms)
+            rollback_metrics(settings, flag, duration_ms)
     if failed_outcome or result.missing:
         failed: tuple[str | None, ...] = result.missing or result.flags or (None,)
         for name in failed:
-            failure_metric(settings.metrics_namespace, name)
+            failure_metric(settings, name)
     wants_person = not isinstance(error, PermanentError) or error.notify
     if (result.outcome in NOTIFIED_OUTCOMES or result.missing) and wants_person:
-        notify.publish(settings, _notification(settings, result, error))
+        notify.publish(settings, _notification(settings, result, error), deadline=clock.deadline)
 
 
-def _run(settings: Settings, request: Request, deadline: float, started: float) -> Result:
+def _run(settings: Settings, request: Request, clock: Clock) -> Result:
     """Carry out one request; permanent errors become a result, transient ones are raised."""
     try:
         if request.mode == "rollback":
-            result = service.rollback(settings, request, deadline)
+            result = service.rollback(settings, request, clock.deadline)
         else:
-            result = service.restore(settings, request, deadline)
+            result = service.restore(settings, request, clock.deadline)
     except RollbackError as error:
         failed = Result(
             request.mode,
@@ -104,17 +116,17 @@ def _run(settings: Settings, request: Request, deadline: float, started: float) 
             dry_run=settings.dry_run,
             detail=error.message,
         )
-        _report(settings, failed, started, error)
+        _report(settings, failed, clock, error)
         if isinstance(error, TransientError):
             raise
         return failed
-    _report(settings, result, started)
+    _report(settings, result, clock)
     return result
 
 
-def _rejected(settings: Settings, source: Source, code: str, reason: str, started: float) -> Result:
+def _rejected(settings: Settings, source: Source, code: str, reason: str, clock: Clock) -> Result:
     result = Result("event", "rejected", (), reason=reason, dry_run=settings.dry_run, detail=source)
-    _report(settings, result, started, PermanentError(code, reason))
+    _report(settings, result, clock, PermanentError(code, reason))
     return result
 
 
@@ -131,9 +143,7 @@ def _status(settings: Settings, flag: str) -> Result:
     return result
 
 
-def _alarm_results(
-    settings: Settings, changes: list[AlarmChange], deadline: float, started: float
-) -> list[Result]:
+def _alarm_results(settings: Settings, changes: list[AlarmChange], clock: Clock) -> list[Result]:
     """Alarm changes to ALARM become one rollback request: one version for all their flags."""
     results: list[Result] = []
     targets: dict[str, AlarmChange] = {}
@@ -150,24 +160,22 @@ def _alarm_results(
         flag = alarm_flag(settings.alarm_pattern, change.alarm_name)
         if flag is None:
             reason = f"alarm {change.alarm_name!r} does not match ALARM_NAME_PATTERN"
-            results.append(
-                _rejected(settings, change.source, "alarm_name_mismatch", reason, started)
-            )
+            results.append(_rejected(settings, change.source, "alarm_name_mismatch", reason, clock))
             continue
         targets.setdefault(flag, change)
     if targets:
         alarm = ", ".join(dict.fromkeys(change.alarm_name for change in targets.values()))
         reason = next(iter(targets.values())).reason or "alarm in ALARM"
         request = Request("rollback", tuple(targets), reason, alarm)
-        results.append(_run(settings, request, deadline, started))
+        results.append(_run(settings, request, clock))
     return results
 
 
-def _direct(settings: Settings, item: DirectRequest, deadline: float, started: float) -> Result:
+def _direct(settings: Settings, item: DirectRequest, clock: Clock) -> Result:
     if item.action == "status":
         return _status(settings, item.flag)
     request = Request(item.action, (item.flag,), item.reason, force=item.force)
-    return _run(settings, request, deadline, started)
+    return _run(settings, request, clock)
 
 
 def _as_json(result: Result) -> dict[str, object]:
@@ -181,23 +189,22 @@ def handler(event: object, context: object) -> dict[str, object]:
     A TransientError is raised (Lambda retries, then the failure destination keeps the
     event); so is a SettingsError (fix the configuration, and the kept event replays).
     """
-    started = time.monotonic()
+    clock = _clock(context)
     try:
         settings = get_settings()
     except SettingsError as error:
         log("invalid_configuration", level="ERROR", variable=error.variable, error=str(error))
         raise
-    deadline = _deadline(context, started)
     results: list[Result] = []
     alarm_changes: list[AlarmChange] = []
     for item in parse_event(event):
         if isinstance(item, Rejected):
             results.append(
-                _rejected(settings, item.source, "unparseable_event", item.reason, started)
+                _rejected(settings, item.source, "unparseable_event", item.reason, clock)
             )
         elif isinstance(item, AlarmChange):
             alarm_changes.append(item)
         else:
-            results.append(_direct(settings, item, deadline, started))
-    results.extend(_alarm_results(settings, alarm_changes, deadline, started))
+            results.append(_direct(settings, item, clock))
+    results.extend(_alarm_results(settings, alarm_changes, clock))
     return {"results": [_as_json(result) for result in results]}

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from flag_rollback import clients
-from flag_rollback.observe import log
+from flag_rollback.errors import RollbackError, TransientError
+from flag_rollback.observe import log, notification_failed_metric
 from flag_rollback.settings import Settings
 from flag_rollback.vocabulary import Outcome, ResultAction
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 SOURCE = "flag-rollback"
 MAX_SUBJECT = 99  # SNS: ASCII, no line breaks, fewer than 100 characters
+# Pauses between this function's own attempts at Publish (each is up to three botocore
+# attempts): bounded, and skipped when the invocation's time would run out.
+RETRY_DELAYS_S = (0.5, 1.5)
 _MACHINE_PROTOCOLS = ("default", "email-json", "sqs", "lambda", "http", "https", "firehose")
 
 _HEADLINES: dict[Outcome, str] = {
@@ -149,17 +153,42 @@ def build_publish(topic_arn: str, note: Notification) -> PublishInputTypeDef:
     return request
 
 
-def publish(settings: Settings, note: Notification) -> bool:
-    """Publish to NOTIFICATION_TOPIC_ARN; False (logged) when there is none or it fails.
+def _may_retry(error: RollbackError, attempt: int, deadline: float | None) -> float | None:
+    """The pause before the next attempt, or None when there is none."""
+    if not isinstance(error, TransientError) or attempt >= len(RETRY_DELAYS_S):
+        return None
+    delay = RETRY_DELAYS_S[attempt] * random.uniform(0.5, 1.0)  # noqa: S311 - jitter
+    if deadline is not None and time.monotonic() + delay > deadline:
+        return None
+    return delay
 
-    A failed notification never fails the rollback it reports: the change is made, and a
-    retry of the whole event would find nothing left to do and stay silent.
+
+def publish(settings: Settings, note: Notification, *, deadline: float | None = None) -> bool:
+    """Publish to NOTIFICATION_TOPIC_ARN; False when there is none or it failed.
+
+    A failed notification never fails the change it reports: the change is made, and a
+    retry of the whole event would find nothing left to do and stay silent. So it is
+    retried here (transient failures, a bounded number of times, within ``deadline``),
+    then logged as ``notification_failed`` and counted (NotificationFailed metric, which
+    the function's own alarm watches). Every failure is one of the function's error types.
     """
     if settings.topic_arn is None:
         return False
-    try:
-        clients.sns().publish(**build_publish(settings.topic_arn, note))
-    except (BotoCoreError, ClientError) as error:
-        log("notification_failed", level="ERROR", outcome=note.outcome, error=str(error))
-        return False
-    return True
+    request = build_publish(settings.topic_arn, note)
+    attempt = 0
+    while True:
+        try:
+            with clients.aws_call("Publish"):
+                clients.sns().publish(**request)
+        except RollbackError as error:
+            delay = _may_retry(error, attempt, deadline)
+            details = {"outcome": note.outcome, "attempt": attempt + 1, "error": error.code}
+            if delay is None:
+                log("notification_failed", level="ERROR", **details, message=error.message)
+                notification_failed_metric(settings)
+                return False
+            log("notification_retry", level="WARN", **details, message=error.message)
+            time.sleep(delay)
+            attempt += 1
+        else:
+            return True

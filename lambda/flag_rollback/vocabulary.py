@@ -55,6 +55,7 @@ Decision = Literal[
     "environment_busy",
     "version_conflict",
     "rebase",
+    "notification_retry",
     "notification_failed",
     "invalid_configuration",
 ]
@@ -64,7 +65,8 @@ A result's line is ``<action>_<outcome>`` (see ``result_decision``).
 """
 
 Level = Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
-"""A log line's ``level``, as Lambda's log-level filtering reads it."""
+"""A log line's ``level``, as Lambda's log-level filtering reads it (most detail first)."""
+LEVELS: tuple[Level, ...] = get_args(Level)
 
 
 ResultDecision = NewType("ResultDecision", str)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flag_rollback import service
+from botocore.retries import standard
+from flag_rollback import notify, service
 from flag_rollback.handler import reset_container
 
 from tests.emulator import emulated_aws
@@ -31,6 +32,18 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
         "TIMING",
         service.Timing(backoff_base_s=0.02, backoff_max_s=0.2, max_deploy_attempts=40),
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_notification_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notification's own retries keep their number; their pauses shrink to 10 ms."""
+    monkeypatch.setattr(notify, "RETRY_DELAYS_S", (0.01,) * len(notify.RETRY_DELAYS_S))
+
+
+@pytest.fixture
+def instant_botocore_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's retries keep their count and rules; only their sleeping is removed."""
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
 
 
 @pytest.fixture

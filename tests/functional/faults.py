@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
-from botocore.exceptions import ReadTimeoutError
+from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from flag_rollback import clients
 from moto.core.models import botocore_stubber
 
@@ -58,6 +58,34 @@ def error_response(status: int, code: str) -> Callable[..., AWSResponse]:
     return answer
 
 
+# Bodies a proxy or a failing front end sends instead of the protocol's XML/JSON/CBOR.
+GARBAGE_BODIES = {
+    "text": b"upstream connect error or disconnect/reset before headers",
+    "binary": b"\xff\xfe\x00\x9c garbage \xbf",
+}
+
+
+def garbage_response(status: int, body: bytes) -> Callable[..., AWSResponse]:
+    """A before-send hook answering with a body that is not the protocol's (never reaches AWS)."""
+
+    def answer(request: Any, **_: object) -> AWSResponse:
+        request.url = "https://fault.invalid/"
+        return AWSResponse(request.url, status, {"Content-Type": "text/plain"}, _Body(body))
+
+    return answer
+
+
+def applied_unreadable(request: Any, event_name: str, **kwargs: object) -> AWSResponse:
+    """AWS carries the request out, then its answer arrives as a body nobody can parse."""
+    botocore_stubber(event_name=event_name, request=request, **kwargs)
+    return AWSResponse(request.url, 200, {"Content-Type": "text/plain"}, _Body(b"\xff{<"))
+
+
+def connect_timeout(request: Any, **_: object) -> None:
+    """The connection to AWS cannot be made."""
+    raise ConnectTimeoutError(endpoint_url=request.url)
+
+
 def read_timeout(request: Any, **_: object) -> None:
     """The request times out before AWS sees it."""
     raise ReadTimeoutError(endpoint_url=request.url)
@@ -78,6 +106,10 @@ FAULTS: dict[str, Callable[..., Any]] = {
     "bad-request": error_response(400, "BadRequestException"),
     "not-found": error_response(404, "ResourceNotFoundException"),
     "access-denied": error_response(403, "AccessDeniedException"),
+    "connect-timeout": connect_timeout,
+    "5xx-text": garbage_response(502, GARBAGE_BODIES["text"]),
+    "5xx-binary": garbage_response(503, GARBAGE_BODIES["binary"]),
+    "applied-unreadable": applied_unreadable,
 }
 
 
@@ -86,7 +118,7 @@ class Faults:
 
     def __init__(self) -> None:
         self.calls: list[str] = []
-        self.sent: dict[str, int] = {}
+        self.injected: list[tuple[str, str]] = []  # (operation, fault) of every chaos fault
 
     def _client(self, service_name: str) -> Any:
         return {
@@ -108,6 +140,24 @@ class Faults:
         self._client(service_name).meta.events.register_first(
             f"before-send.{service_name}.{operation}", hook, unique_id=f"fault-{operation}"
         )
+
+    def chaos(self, choose: Callable[[str], str | None]) -> list[tuple[str, str]]:
+        """Before every request any of the function's clients sends (botocore's retries
+        included), ask ``choose(operation)`` for a fault kind, or None to let it through."""
+
+        def hook(request: Any, event_name: str, **kwargs: object) -> Any:
+            operation = event_name.split(".")[2]
+            kind = choose(operation)
+            if kind is None:
+                return None
+            self.injected.append((operation, kind))
+            return FAULTS[kind](request, event_name=event_name, **kwargs)
+
+        for service_name in ("appconfig", "cloudwatch", "sns"):
+            self._client(service_name).meta.events.register_first(
+                f"before-send.{service_name}", hook, unique_id=f"chaos-{service_name}"
+            )
+        return self.injected
 
     def clear(self, service_name: str, operation: str) -> None:
         self._client(service_name).meta.events.unregister(
