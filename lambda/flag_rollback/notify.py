@@ -4,6 +4,12 @@
 SQS/Lambda/HTTP(S)/email-json get the JSON document below (``schema_version`` 1; fields
 are only ever added, never renamed or removed, within a schema version). Message
 attributes (``action``, ``outcome``, ``flag``, ``flags``, ``dry_run``) allow filter policies.
+
+The request always fits SNS's documented limits (SNS API reference, Publish and
+MessageAttributeValue): the subject is ASCII on one line, fewer than 100 characters; the
+message plus every attribute's name, type and value is at most 256 KB, made of the
+characters SNS accepts. A notification that would not fit has its free text cut (marked
+``[truncated]``) and, as a last resort, its flag list shortened; ``truncated`` says so.
 """
 
 from __future__ import annotations
@@ -12,13 +18,14 @@ import hashlib
 import json
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 from flag_rollback import clients
 from flag_rollback.errors import RollbackError, TransientError
 from flag_rollback.observe import log, notification_failed_metric
 from flag_rollback.settings import Settings
+from flag_rollback.text import ascii_line, cut, xml_text
 from flag_rollback.vocabulary import Outcome, ResultAction
 
 if TYPE_CHECKING:
@@ -27,6 +34,16 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 SOURCE = "flag-rollback"
 MAX_SUBJECT = 99  # SNS: ASCII, no line breaks, fewer than 100 characters
+MAX_MESSAGE_BYTES = 262_144  # SNS: the message plus every attribute's name, type and value
+TRUNCATED = "...[truncated]"
+# Successive cuts when a notification does not fit: (characters kept of each free-text
+# field and flag name, flags kept). The last always fits (about 10 KB).
+_SHRINK: tuple[tuple[int | None, int | None], ...] = (
+    (None, None),
+    (4096, 200),
+    (512, 50),
+    (64, 10),
+)
 # Pauses between this function's own attempts at Publish (each is up to three botocore
 # attempts): bounded, and skipped when the invocation's time would run out.
 RETRY_DELAYS_S = (0.5, 1.5)
@@ -65,6 +82,7 @@ class Notification:
     error_code: str | None = None
     error_message: str | None = None
     will_retry: bool = False
+    truncated: bool = False
 
 
 def document(note: Notification) -> dict[str, object]:
@@ -77,17 +95,11 @@ def document(note: Notification) -> dict[str, object]:
     }
 
 
-def _ascii(text: str) -> str:
-    cleaned = "".join(char if 0x20 <= ord(char) < 0x7F else "?" for char in text)
-    return " ".join(cleaned.split())
-
-
 def subject(note: Notification) -> str:
     """A plain-ASCII one-line subject, fewer than 100 characters."""
     flags = ", ".join(note.flags) or "unknown flag"
     headline = _HEADLINES[note.outcome].format(flags=flags, action=note.action)
-    text = _ascii(f"[{SOURCE}] {headline}")
-    return text if len(text) <= MAX_SUBJECT else text[: MAX_SUBJECT - 3] + "..."
+    return cut(ascii_line(f"[{SOURCE}] {headline}"), MAX_SUBJECT)
 
 
 def email_text(note: Notification) -> str:
@@ -131,25 +143,63 @@ def _attributes(note: Notification) -> dict[str, MessageAttributeValueTypeDef]:
         "schema_version": {"DataType": "Number", "StringValue": str(SCHEMA_VERSION)},
     }
     if note.flags:
-        attributes["flag"] = {"DataType": "String", "StringValue": note.flags[0]}
+        attributes["flag"] = {"DataType": "String", "StringValue": xml_text(note.flags[0])}
         attributes["flags"] = {"DataType": "String.Array", "StringValue": json.dumps(note.flags)}
     return attributes
 
 
-def build_publish(topic_arn: str, note: Notification) -> PublishInputTypeDef:
-    """The Publish request for a notification."""
+def _shrunk(note: Notification, text_limit: int | None, flag_limit: int | None) -> Notification:
+    """The note with each free-text field and flag name cut to ``text_limit`` characters and
+    at most ``flag_limit`` flags (None: as it is)."""
+    if text_limit is None and flag_limit is None:
+        return note
+
+    def short(text: str) -> str:
+        return text if text_limit is None else cut(text, text_limit, TRUNCATED)
+
+    return replace(
+        note,
+        flags=tuple(short(name) for name in note.flags[:flag_limit]),
+        alarm=short(note.alarm) if note.alarm is not None else None,
+        reason=short(note.reason),
+        error_message=short(note.error_message) if note.error_message is not None else None,
+        truncated=True,
+    )
+
+
+def _message(note: Notification) -> str:
     machine = json.dumps(document(note), ensure_ascii=False)
     message = dict.fromkeys(_MACHINE_PROTOCOLS, machine) | {"email": email_text(note)}
+    return xml_text(json.dumps(message, ensure_ascii=False))
+
+
+def _size(message: str, attributes: dict[str, MessageAttributeValueTypeDef]) -> int:
+    parts = [message]
+    for name, value in attributes.items():
+        parts += [name, value["DataType"], value.get("StringValue", "")]
+    return sum(len(part.encode("utf-8")) for part in parts)
+
+
+def build_publish(
+    topic_arn: str, note: Notification, max_bytes: int = MAX_MESSAGE_BYTES
+) -> PublishInputTypeDef:
+    """The Publish request for a notification, cut to fit ``max_bytes`` when it must be."""
+    for text_limit, flag_limit in _SHRINK:
+        fitted = _shrunk(note, text_limit, flag_limit)
+        message, attributes = _message(fitted), _attributes(fitted)
+        if _size(message, attributes) <= max_bytes:
+            break
+    machine = json.dumps(document(fitted), ensure_ascii=False)
     request: PublishInputTypeDef = {
         "TopicArn": topic_arn,
-        "Subject": subject(note),
-        "Message": json.dumps(message, ensure_ascii=False),
+        "Subject": subject(fitted),
+        "Message": message,
         "MessageStructure": "json",
-        "MessageAttributes": _attributes(note),
+        "MessageAttributes": attributes,
     }
     if topic_arn.endswith(".fifo"):
         request["MessageGroupId"] = SOURCE
-        request["MessageDeduplicationId"] = hashlib.sha256(machine.encode()).hexdigest()
+        request["MessageDeduplicationId"] = hashlib.sha256(xml_text(machine).encode()).hexdigest()
     return request
 
 

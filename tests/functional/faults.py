@@ -76,8 +76,13 @@ def garbage_response(status: int, body: bytes) -> Callable[..., AWSResponse]:
 
 
 def applied_unreadable(request: Any, event_name: str, **kwargs: object) -> AWSResponse:
-    """AWS carries the request out, then its answer arrives as a body nobody can parse."""
+    """AWS carries the request out, then its answer arrives as a body nobody can parse.
+
+    botocore calls every before-send handler: the request is pointed away from moto's
+    afterwards, so AWS carries it out once.
+    """
     botocore_stubber(event_name=event_name, request=request, **kwargs)
+    request.url = "https://fault.invalid/"
     return AWSResponse(request.url, 200, {"Content-Type": "text/plain"}, _Body(b"\xff{<"))
 
 

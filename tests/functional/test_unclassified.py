@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flag_rollback import notify
-from flag_rollback.errors import RollbackError
+from flag_rollback.errors import RollbackError, TransientError
 from flag_rollback.handler import handler
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -150,3 +150,18 @@ def test_random_faults_on_every_call_leave_only_the_functions_own_errors(
     if outcome is not None and outcome["outcome"] == "rolled_back":
         delivered = [n["Document"]["outcome"] for n in world.notifications()]
         assert "rolled_back" in delivered or notification_failures(records), injected
+
+
+@pytest.mark.parametrize("operation", ["CreateHostedConfigurationVersion", "StartDeployment"])
+def test_a_write_applied_but_answered_unreadably_is_transient_and_the_retry_converges(
+    world: World, faults: Faults, operation: str
+):
+    faults.inject("appconfig", operation, "applied-unreadable", times=1)
+    with pytest.raises(TransientError) as raised:
+        world.alarm("checkout")
+    assert raised.value.code == "aws_unreadable"
+    world.wait_idle()
+    (outcome,) = world.alarm("checkout")["results"]  # Lambda's retry of the same event
+    assert outcome["outcome"] in {"rolled_back", "no_change"}
+    assert world.deployed()["flags"]["checkout"]["enabled"] is False
+    assert len(world.deployments()) == 2  # the initial one and exactly one rollback
