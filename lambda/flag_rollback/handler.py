@@ -69,6 +69,8 @@ def _notification(
         error_code=error.code if error else ("flag_not_found" if result.missing else None),
         error_message=error.message if error else _missing_text(result),
         will_retry=isinstance(error, TransientError),
+        function_name=settings.function_name,
+        region=settings.region,
     )
 
 

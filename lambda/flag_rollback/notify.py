@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
-from flag_rollback import clients
+from flag_rollback import clients, oncall
 from flag_rollback.errors import RollbackError, TransientError
 from flag_rollback.observe import log, notification_failed_metric
 from flag_rollback.settings import Settings
@@ -83,6 +83,8 @@ class Notification:
     error_message: str | None = None
     will_retry: bool = False
     truncated: bool = False
+    function_name: str | None = None
+    region: str | None = None
 
 
 def document(note: Notification) -> dict[str, object]:
@@ -126,12 +128,15 @@ def email_text(note: Notification) -> str:
             if note.will_retry
             else "Nothing was changed. A person should look at this."
         )
-    if note.outcome == "rolled_back":
-        lines += [
-            "",
-            "To restore once the cause is fixed, invoke the function with",
-            ('  {"action": "restore", "flag": "<flag>", "reason": "..."}'),
-        ]
+    lines += oncall.next_steps(
+        function_name=note.function_name,
+        region=note.region,
+        flags=note.flags,
+        alarms=tuple(note.alarm.split(", ")) if note.alarm else (),
+        application_id=note.application_id,
+        environment_id=note.environment_id,
+        rolled_back=note.outcome == "rolled_back",
+    )
     return "\n".join(lines) + "\n"
 
 
