@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from flag_rollback import appconfig, clients, notify, service
 from flag_rollback.errors import PermanentError, RollbackError, SettingsError, TransientError
 from flag_rollback.events import AlarmChange, DirectRequest, Rejected, parse_event
-from flag_rollback.flags import alarm_flag
+from flag_rollback.flags import alarm_flag, rolls_back
 from flag_rollback.observe import failure_metric, log, rollback_metrics, utc_now
 from flag_rollback.service import Request, Result
 from flag_rollback.settings import Settings, get_settings, reset_settings
@@ -146,11 +146,14 @@ def _status(settings: Settings, flag: str) -> Result:
 
 
 def _alarm_results(settings: Settings, changes: list[AlarmChange], clock: Clock) -> list[Result]:
-    """Alarm changes to ALARM become one rollback request: one version for all their flags."""
+    """Alarm changes that roll back (to ALARM; to INSUFFICIENT_DATA for flags that opted in)
+    become one rollback request: one version for all their flags."""
     results: list[Result] = []
     targets: dict[str, AlarmChange] = {}
     for change in changes:
-        if change.new_state != "ALARM":
+        flag = alarm_flag(settings.alarm_pattern, change.alarm_name)
+        # An alarm whose name does not match still counts in ALARM (it is then rejected).
+        if not rolls_back(change.new_state, flag or "", settings.insufficient_data_flags):
             log(
                 "alarm_ignored",
                 alarm=change.alarm_name,
@@ -159,7 +162,6 @@ def _alarm_results(settings: Settings, changes: list[AlarmChange], clock: Clock)
             )
             results.append(Result("rollback", "ignored", (), change.alarm_name, change.reason))
             continue
-        flag = alarm_flag(settings.alarm_pattern, change.alarm_name)
         if flag is None:
             reason = f"alarm {change.alarm_name!r} does not match ALARM_NAME_PATTERN"
             results.append(_rejected(settings, change.source, "alarm_name_mismatch", reason, clock))

@@ -238,3 +238,22 @@ def test_key_order_and_unknown_fields_survive_a_rollback(world: World):
     assert list(deployed["flags"]) == list(FREEFORM_DOC["flags"])
     assert deployed["owner"] == "team-shop"
     assert deployed["flags"]["checkout"] == FREEFORM_DOC["flags"]["checkout"]
+
+
+def test_insufficient_data_rolls_back_only_the_flags_that_opted_in(world: World):
+    world.configure(INSUFFICIENT_DATA_ROLLBACK_FLAGS='["checkout"]')
+    (quiet,) = world.alarm("search", state="INSUFFICIENT_DATA")["results"]
+    assert quiet["outcome"] == "ignored"
+    (ok,) = world.alarm("checkout", state="OK")["results"]
+    assert ok["outcome"] == "ignored"
+    assert len(world.versions()) == 1
+    (outcome,) = world.invoke(eventbridge_event(alarm_name("checkout"), "INSUFFICIENT_DATA"))[
+        "results"
+    ]
+    assert outcome["outcome"] == "rolled_back"
+    assert outcome["flags"] == ["checkout"]
+    deployed = world.deployed()
+    assert deployed["flags"]["checkout"]["enabled"] is False
+    assert deployed["flags"]["search"]["enabled"] is True
+    (note,) = world.notifications()
+    assert note["Document"]["outcome"] == "rolled_back"
