@@ -10,7 +10,10 @@ that AppConfig refuses (stop_deployment returns None: the caller re-reads the st
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -23,6 +26,9 @@ COMPLETE = "COMPLETE"
 STOPPABLE = frozenset({"DEPLOYING", "BAKING", "VALIDATING"})
 BUSY = STOPPABLE | {"ROLLING_BACK"}
 REVERTED = "REVERTED"
+# A deployment whose bake ends within this margin is waited for, not stopped: with
+# AllowRevert, a stop that arrives after it completed would REVERT it.
+STOP_MARGIN = timedelta(seconds=15)
 # Version labels this function writes; a version carrying one is derived from a deployed one.
 ROLLBACK_LABEL = "flag-rollback:"
 RESTORE_LABEL = "flag-restore:"
@@ -66,6 +72,13 @@ class Deployment:
     version: int | None
     state: str
     label: str
+    ends_at: datetime | None = None
+
+    def ends_soon(self, now: datetime | None = None) -> bool:
+        """Whether it completes within STOP_MARGIN (StartedAt + duration + final bake)."""
+        if self.ends_at is None:
+            return False
+        return self.ends_at - (now or datetime.now(UTC)) < STOP_MARGIN
 
     @property
     def own(self) -> bool:
@@ -207,6 +220,17 @@ def _covered(environment: Environment) -> bool:
     return oldest <= min(marks, default=oldest) + 1
 
 
+def _ends_at(item: Mapping[str, Any]) -> datetime | None:
+    """When a deployment completes: StartedAt + DeploymentDuration + FinalBakeTime."""
+    started = item.get("StartedAt")
+    if not isinstance(started, datetime):
+        return None
+    minutes = float(item.get("DeploymentDurationInMinutes", 0) or 0)
+    minutes += float(item.get("FinalBakeTimeInMinutes", 0) or 0)
+    started = started if started.tzinfo else started.replace(tzinfo=UTC)
+    return started + timedelta(minutes=minutes)
+
+
 def read_environment(settings: Settings, profile: Profile) -> Environment:
     """ListDeployments, newest first, until the rows a change is planned from are read."""
     rows: list[Deployment] = []
@@ -224,6 +248,7 @@ def read_environment(settings: Settings, profile: Profile) -> Environment:
                 version=_version_number(item.get("ConfigurationVersion")),
                 state=str(item.get("State", "")),
                 label=str(item.get("VersionLabel", "") or ""),
+                ends_at=_ends_at(item),
             )
             for item in page.get("Items", [])
         )
@@ -240,7 +265,9 @@ def stop_deployment(settings: Settings, deployment: Deployment) -> str | None:
     AppConfig stops only DEPLOYING deployments unless AllowRevert is passed; with it an
     in-progress deployment becomes ROLLED_BACK and a COMPLETE one REVERTED (API reference,
     StopDeployment). So AllowRevert is sent only for a deployment read as BAKING or
-    VALIDATING, and a refusal (BadRequestException: it moved on, e.g. DEPLOYING -> BAKING,
+    VALIDATING whose bake does not end within STOP_MARGIN (the caller waits for those
+    instead: a completed deployment is never REVERTED by a stop that arrives late), and a
+    refusal (BadRequestException: it moved on, e.g. DEPLOYING -> BAKING,
     or finished) returns None for the caller to re-read the state, never to assume.
     """
     revert = deployment.state != "DEPLOYING"

@@ -86,8 +86,8 @@ def _clear_rollout(settings: Settings, env: Environment, mode: Mode) -> bool:
     current = env.in_progress()
     if current is None or current.own or settings.dry_run:
         return True
-    if mode == "restore":
-        return False
+    if mode == "restore" or current.ends_soon():
+        return False  # wait: a restore for the rollout, anyone for one about to complete
     state = appconfig.stop_deployment(settings, current)
     log("stopped_deployment", deployment=current.number, version=current.version, state=state)
     return state is not None
@@ -135,6 +135,9 @@ def _deploy(
             elif mode == "restore":
                 backoff(attempt, deadline)
                 return None  # a person's rollout: let it finish, then re-base a restore on it
+            if holder.ends_soon():
+                backoff(attempt, deadline)  # let it complete rather than REVERT it
+                continue
             # Ours includes it (an own one we read) or it is a person's rollout a rollback halts.
             state = appconfig.stop_deployment(settings, holder)
             log("stopped_deployment", deployment=holder.number, version=holder.version, state=state)
