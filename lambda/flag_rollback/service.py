@@ -225,6 +225,7 @@ def apply(
     profile = appconfig.get_profile(settings)
     token_hint = 0
     started: tuple[int, int] | None = None  # (version, deployment) this invocation started
+    first: Result | None = None  # what the first version written changed (reported)
     done = "rolled_back" if request.mode == "rollback" else "restored"
     for cycle in range(TIMING.max_cycles):
         env = appconfig.read_environment(settings, profile)
@@ -263,6 +264,7 @@ def apply(
             unchanged=change.unchanged,
             missing=missing,
         )
+        result = first or result
         document = change.document or (merged if merged is not head else None)
         if document is None:
             if started is not None:  # what slipped in before our start added nothing
@@ -272,7 +274,7 @@ def apply(
             return replace(result, outcome="no_change", detail="already in the wanted state")
         if settings.dry_run:
             return replace(result, outcome="dry_run", detail="DRY_RUN: nothing written")
-        names = change.changed or request.flags
+        names = result.flags
         description = _description(request, names, planned.head.version, now)
         token = max(env.highest_version(), planned.head.version, token_hint)
         version, token_hint = _create(
@@ -304,7 +306,7 @@ def apply(
         if ours and number > planned.seen + 1:
             # Check 1: a deployment started between our read and our start; plan again.
             log("deployment_slipped_in", version=version, deployment=number, seen=planned.seen)
-            started = (version, number)
+            started, first = (version, number), result
             continue
         return replace(result, outcome=done, new_version=version, deployment_number=number)
     raise TransientError("lost_race", f"gave up after {TIMING.max_cycles} concurrent changes")

@@ -153,3 +153,40 @@ def test_a_stop_and_restart_racing_a_rollout_of_its_own_holder_loses_no_flag(
     assert {"search", "cart"} <= disabled(world)
     states = [d["State"] for d in world.deployments()]
     assert "REVERTED" not in states
+
+
+def test_an_own_deployment_holding_every_flag_is_adopted_not_replaced(
+    world: World, fast_retries: None, factor: None
+):
+    """X and Y roll back the same flag; Y deploys first: X adopts Y's baking deployment."""
+    set_deployment_time_factor(REAL_BAKE)
+    pause = Pause("X", "before-call.appconfig.StartDeployment")
+    x = Invocation(world, "X", rollback("search"))
+    x.start()
+    assert pause.reached.wait(30)
+    y = Invocation(world, "Y", rollback("search"))
+    y.start()
+    assert y.outcome() == "rolled_back"
+    pause.resume.set()
+    assert x.outcome() == "rolled_back"
+    assert x.answer is not None
+    assert y.answer is not None
+    adopted = y.answer["results"][0]["deployment_number"]
+    assert x.answer["results"][0]["deployment_number"] == adopted
+    newest = world.deployments()[0]
+    assert (newest["DeploymentNumber"], newest["State"]) == (adopted, "BAKING")  # never stopped
+
+
+def test_a_restore_baking_when_another_flag_rolls_back_stays_restored(
+    world: World, fast_retries: None, factor: None
+):
+    """A rollback during a restore's bake builds on the restore: the restored flag stays on."""
+    assert world.invoke(rollback("checkout"))["results"][0]["outcome"] == "rolled_back"
+    set_deployment_time_factor(REAL_BAKE)
+    restore = {"action": "restore", "flag": "checkout", "reason": "fixed"}
+    assert world.invoke(restore)["results"][0]["outcome"] == "restored"
+    set_deployment_time_factor(0.0)
+    assert world.invoke(rollback("search"))["results"][0]["outcome"] == "rolled_back"
+    deployed = world.deployed()
+    assert deployed["flags"]["checkout"]["enabled"] is True
+    assert deployed["flags"]["search"]["enabled"] is False
