@@ -21,6 +21,8 @@ The new document is the head's with every flag a source has disabled disabled to
    ``seen + 1`` nothing started between the read and the start, so the deployment follows
    exactly the state the plan included. Otherwise the invocation plans again: its own
    deployment is now the head and everything that slipped in between is a source.
+   (AppConfig numbers an environment's deployments 1, 2, 3...; were a number ever
+   skipped, this check would only cost a needless re-plan: it relies on the order.)
 2. *Busy*: when an own deployment holds the environment, the invocation accepts it only
    if its content already disables every flag the invocation's version disables
    (``covers``); it stops it only if it had read it (``number <= seen``, so the version
