@@ -139,11 +139,10 @@ def _deploy(
                 backoff(attempt, deadline)  # let it complete rather than REVERT it
                 continue
             # Ours includes it (an own one we read) or it is a person's rollout a rollback halts.
+            backoff(attempt, deadline)  # stop/start cycles are spaced: someone else is starting
             state = appconfig.stop_deployment(settings, holder)
             log("stopped_deployment", deployment=holder.number, version=holder.version, state=state)
-            if state is None:
-                backoff(attempt, deadline)  # refused: it moved on; read the state again
-            continue
+            continue  # started again, or (refused: it moved on) the state read again
         log("environment_busy", holder=holder.number, profile=holder.profile_name, attempt=attempt)
         backoff(attempt, deadline)
     raise TransientError("environment_busy", "the environment stayed busy; Lambda will retry")

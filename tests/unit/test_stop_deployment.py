@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from flag_rollback import clients
+from flag_rollback import clients, service
 from flag_rollback.errors import TransientError
 from flag_rollback.handler import handler
 
@@ -130,3 +130,33 @@ def test_a_bake_about_to_end_is_waited_for_not_reverted(
         handler(sns_event(alarm_message("FeatureFlag-checkout-ErrorRate", "ALARM")), Context())
     assert stops == []  # a stop arriving after it completed would REVERT it
     assert state_of(world, number) == "BAKING"
+
+
+def test_stop_and_start_cycles_are_spaced_by_a_backoff(
+    world: World, stops: list[dict[str, Any]], fast_retries: None, monkeypatch: pytest.MonkeyPatch
+):
+    """Someone starts a new rollout after each stop: the function waits before each new stop."""
+    events: list[str] = []
+    waited = service.backoff
+
+    def spy(attempt: int, deadline: float) -> None:
+        events.append("backoff")
+        waited(attempt, deadline)
+
+    monkeypatch.setattr(service, "backoff", spy)
+    person_rollout(world)
+
+    def another_rollout(**_: object) -> None:
+        events.append("stop")
+        if events.count("stop") <= 2:
+            person_rollout(world)
+
+    clients.appconfig().meta.events.register(
+        "after-call.appconfig.StopDeployment", another_rollout, unique_id="rival-rollouts"
+    )
+    (outcome,) = world.alarm("checkout")["results"]
+    assert outcome["outcome"] == "rolled_back"
+    assert events.count("stop") == 3
+    between = "".join("s" if event == "stop" else "b" for event in events)
+    assert "ss" not in between  # never two stops without a wait in between
+    assert world.deployed()["flags"]["checkout"]["enabled"] is False
