@@ -25,7 +25,6 @@ from flag_rollback.settings import Settings
 COMPLETE = "COMPLETE"
 STOPPABLE = frozenset({"DEPLOYING", "BAKING", "VALIDATING"})
 BUSY = STOPPABLE | {"ROLLING_BACK"}
-REVERTED = "REVERTED"
 # A deployment whose bake ends within this margin is waited for, not stopped: with
 # AllowRevert, a stop that arrives after it completed would REVERT it.
 STOP_MARGIN = timedelta(seconds=15)
@@ -266,7 +265,8 @@ def stop_deployment(settings: Settings, deployment: Deployment) -> str | None:
     in-progress deployment becomes ROLLED_BACK and a COMPLETE one REVERTED (API reference,
     StopDeployment). So AllowRevert is sent only for a deployment read as BAKING or
     VALIDATING whose bake does not end within STOP_MARGIN (the caller waits for those
-    instead: a completed deployment is never REVERTED by a stop that arrives late), and a
+    instead, so a stop that arrives after completion, which would REVERT it, is rare; an
+    own deployment reverted anyway is re-merged by lineage.plan), and a
     refusal (BadRequestException: it moved on, e.g. DEPLOYING -> BAKING,
     or finished) returns None for the caller to re-read the state, never to assume.
     """

@@ -8,11 +8,11 @@ Every version this function writes carries in its label the newest deployment nu
 writer had read (``seen``, see appconfig.label). A change is planned from:
 
 * the *head*: this profile's newest own deployment newer than its last COMPLETE one
-  (in progress, or stopped before it completed, except REVERTED: a person's deliberate
-  revert), else the last COMPLETE deployment;
+  (in progress, stopped before it completed, or REVERTED after it), else the last
+  COMPLETE deployment;
 * the *sources*: every deployment of the profile numbered after the head's ``seen`` that
-  is own (not REVERTED) or COMPLETE, other than the head: deployments the head's writer
-  never read, whose disabled flags the head may lack.
+  is own or COMPLETE, other than the head: deployments the head's writer never read,
+  whose disabled flags the head may lack.
 
 The new document is the head's with every flag a source has disabled disabled too
 (``merge_disabled``), then the request applied. Three checks make it complete:
@@ -37,10 +37,10 @@ disables F and that passed check 1 (or accepted an own holder D_X that does, che
 Claim: every plan made from a read that includes D_X (``seen >= D_X``) disables F. By
 induction over plans in time order, for a plan P with head H:
 * D_X is H, or a source of P: the document disables F.
-* D_X is own, newer than the last COMPLETE deployment C and not REVERTED, so it is
-  pending: H is D_X or a newer pending own deployment. If ``H.seen >= D_X``, H's content
-  came from an earlier plan that included D_X, which disables F (induction); otherwise
-  D_X is after ``H.seen``, hence a source.
+* D_X is own and newer than the last COMPLETE deployment C, so it is pending: H is D_X
+  or a newer pending own deployment. If ``H.seen >= D_X``, H's content came from an
+  earlier plan that included D_X, which disables F (induction); otherwise D_X is after
+  ``H.seen``, hence a source.
 * D_X is older than C: C is D_X's successor in the served lineage. If C is own, either
   ``C.seen >= D_X`` (induction) or D_X is a source; if C is a person's deployment, the
   person chose its content.
@@ -50,8 +50,11 @@ while D_X holds the environment, check 2 makes them include it). So the served
 configuration can lack F only transiently, between such a stale start and its writer's
 next plan, and no invocation finishes leaving it so; if that writer crashes, the retried
 event (or any later invocation) plans from a read that includes D_X and re-merges F.
-What can drop F: a person's deployment, a REVERT someone asked for. AppConfig's own
-rollback of D_X on a monitor alarm leaves it ROLLED_BACK, so the next plan re-merges it.
+What can drop F: a person's deployment. A stop of D_X that turns into a REVERT (it
+completed between the read and the stop; the function waits for a bake about to end to
+make that rare), a person's REVERT of it, or AppConfig's own rollback of it on a monitor
+alarm all leave it newer than C, so the next plan re-merges F (to turn a flag back on,
+use restore).
 
 A restore racing a rollback of the same flag may lose (a source's disabled flag wins):
 the safe direction.
@@ -63,7 +66,7 @@ import copy
 from dataclasses import dataclass, replace
 
 from flag_rollback import flags
-from flag_rollback.appconfig import COMPLETE, REVERTED, Deployment, Environment
+from flag_rollback.appconfig import COMPLETE, Deployment, Environment
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def plan(env: Environment) -> Plan | None:
         for item in rows
         if item.own
         and item.number > completed.number
-        and item.state not in (COMPLETE, REVERTED)
+        and item.state != COMPLETE
         and item.version is not None
     ]
     head = pending[0] if pending else completed
@@ -98,7 +101,7 @@ def plan(env: Environment) -> Plan | None:
         and item is not head
         and item.version is not None
         and item.version != head.version
-        and (item.state == COMPLETE or (item.own and item.state != REVERTED))
+        and (item.state == COMPLETE or item.own)
     )
     return Plan(head, sources, env.newest_number())
 

@@ -117,7 +117,9 @@ def _deploy(
                 settings, version=version, description=description
             ), True
         except appconfig.EnvironmentBusyError:
-            pass
+            # Spaces the stop/start cycles; the state is read after the wait, so a stop
+            # below always follows the read that found the deployment in progress.
+            backoff(attempt, deadline)
         holder = appconfig.read_environment(settings, profile).holder()
         if holder is None:
             continue  # it finished meanwhile
@@ -133,18 +135,14 @@ def _deploy(
                 if holder.number > planned.seen:
                     return None  # started after our read: it may hold changes ours lacks
             elif mode == "restore":
-                backoff(attempt, deadline)
                 return None  # a person's rollout: let it finish, then re-base a restore on it
             if holder.ends_soon():
-                backoff(attempt, deadline)  # let it complete rather than REVERT it
-                continue
+                continue  # let it complete rather than REVERT it
             # Ours includes it (an own one we read) or it is a person's rollout a rollback halts.
-            backoff(attempt, deadline)  # stop/start cycles are spaced: someone else is starting
             state = appconfig.stop_deployment(settings, holder)
             log("stopped_deployment", deployment=holder.number, version=holder.version, state=state)
-            continue  # started again, or (refused: it moved on) the state read again
+            continue  # start again, or (refused: it moved on) read the state again
         log("environment_busy", holder=holder.number, profile=holder.profile_name, attempt=attempt)
-        backoff(attempt, deadline)
     raise TransientError("environment_busy", "the environment stayed busy; Lambda will retry")
 
 

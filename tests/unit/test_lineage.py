@@ -59,13 +59,17 @@ def test_deployments_after_the_heads_seen_number_are_sources():
     assert plan.seen == 5
 
 
-def test_a_reverted_deployment_is_a_persons_decision_not_a_source():
+def test_a_reverted_own_deployment_newer_than_the_complete_one_is_still_merged():
+    """A stop that arrived after completion REVERTs: its disabled flags must not be lost."""
+    plan = lineage.plan(env(person(1, 1, "COMPLETE"), own(2, 2, "REVERTED", seen=1)))
+    assert plan is not None
+    assert plan.head.number == 2
     plan = lineage.plan(
         env(person(1, 1, "COMPLETE"), own(2, 2, "REVERTED", seen=1), own(3, 3, "BAKING", seen=1))
     )
     assert plan is not None
     assert plan.head.number == 3
-    assert plan.sources == ()
+    assert [d.number for d in plan.sources] == [2]
 
 
 def test_a_complete_own_head_that_started_late_merges_what_slipped_in():
