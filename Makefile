@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 # make stress: how many times the concurrency tests run back to back, and which tests.
 STRESS_RUNS ?= 50
-STRESS_TESTS ?= tests/unit/test_concurrency.py tests/unit/test_races.py
+STRESS_TESTS ?= tests/functional/test_concurrency.py tests/functional/test_races.py
 
 PY    := $(VENV)/bin/python
 CACHE := $(CURDIR)/.cache

@@ -127,12 +127,16 @@ class Environment:
 
 
 def label(prefix: str, stamp: str, seen: int, names: str) -> str:
-    """An own version's label: ``<prefix><stamp>:d<seen>:<names>``, cut to AppConfig's 64.
+    """An own version's label: ``<prefix><stamp>:d<seen>:<names>``.
+
+    ``text.version_label`` makes it header-safe and cuts it to AppConfig's 64 characters
+    (with a marker) when the version is written; prefix, stamp and ``seen`` come first, so
+    they survive the cut.
 
     ``seen`` is the newest deployment number the writer had read when it computed the
     version: every deployment after it is one the version may lack (see lineage.py).
     """
-    return f"{prefix}{stamp}:d{seen}:{names}"[:64]
+    return f"{prefix}{stamp}:d{seen}:{names}"
 
 
 def seen_in_label(text: str) -> int | None:

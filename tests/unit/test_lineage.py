@@ -6,8 +6,9 @@ import json
 
 from flag_rollback import flags, lineage
 from flag_rollback.appconfig import Deployment, Environment, label, seen_in_label
+from flag_rollback.text import version_label
 
-from tests.unit.conftest import FEATURE_FLAGS_DOC, FREEFORM_DOC
+from tests.events import FEATURE_FLAGS_DOC, FREEFORM_DOC
 
 
 def own(number: int, version: int, state: str, seen: int) -> Deployment:
@@ -28,7 +29,9 @@ def test_the_label_carries_the_deployment_number_its_writer_had_seen():
     assert seen_in_label(text) == 12
     assert seen_in_label("flag-rollback:20261129T0400Z:checkout") is None  # older label
     assert seen_in_label("release:d3:x") is None  # not the function's
-    assert len(label("flag-rollback:", "20261129T0400Z", 7, "f" * 100)) == 64
+    written = version_label(label("flag-rollback:", "20261129T0400Z", 7, "f" * 100))
+    assert len(written) == 64
+    assert seen_in_label(written) == 7  # the cut keeps prefix, stamp and seen
 
 
 def test_nothing_pending_builds_on_the_last_complete_deployment():

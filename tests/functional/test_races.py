@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from flag_rollback import clients
 
-from tests.emulator.config import set_deployment_time_factor
-from tests.unit.conftest import World
+from emulator.core.config import set_deployment_time_factor
+from tests.functional.world import World
 
 REAL_BAKE = 1.0  # a deployment started now bakes the strategy's real 10 minutes
 

@@ -18,9 +18,10 @@ from flag_rollback import clients, service
 from flag_rollback.errors import TransientError
 from flag_rollback.handler import handler
 
-from tests.emulator.config import set_deployment_time_factor
-from tests.unit.conftest import FREEFORM_DOC, Faults, World
-from tests.unit.samples import alarm_message, sns_event
+from emulator.core.config import set_deployment_time_factor
+from tests.events import FREEFORM_DOC, alarm_message, sns_event
+from tests.functional.faults import Faults
+from tests.functional.world import World
 
 BAD = {**FREEFORM_DOC, "flags": {**FREEFORM_DOC["flags"], "search": {"enabled": True}}}
 

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from flag_rollback import clients
 
-from tests.unit.conftest import FREEFORM_DOC, Faults, World, error_response
+from tests.events import FREEFORM_DOC
+from tests.functional.faults import Faults, error_response
+from tests.functional.world import World
 
 DRAFT = {"flags": {"checkout": {"enabled": True}}, "draft": True}
 
