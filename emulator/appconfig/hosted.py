@@ -79,7 +79,7 @@ def check_content_size(content: bytes) -> None:
             f"The configuration is {size_kb:.1f} KB; the hosted configuration store accepts "
             f"at most {HOSTED_CONTENT_LIMIT_KB} KB",
             limit=float(HOSTED_CONTENT_LIMIT_KB),
-            size=round(size_kb, 1),
+            size=round(size_kb, 3),
         )
 
 
