@@ -81,10 +81,57 @@ def _flag_errors(document: object) -> list[tuple[str, str]]:
                 (f"$.flags.{name}", f"a flag must be an object named like {FLAG_NAME.pattern}")
             )
     for name, value in values.items():
+        where = f"$.values.{name}"
         if name not in flags:
-            errors.append((f"$.values.{name}", "a value for a flag that flags does not define"))
-        elif not isinstance(value, dict) or not isinstance(value.get("enabled"), bool):
-            errors.append((f"$.values.{name}", "a flag value needs a boolean 'enabled'"))
+            errors.append((where, "a value for a flag that flags does not define"))
+        elif not isinstance(value, dict):
+            errors.append((where, "a flag value must be an object"))
+        elif VARIANTS in value:
+            errors.extend(_variant_errors(value[VARIANTS], f"{where}.{VARIANTS}"))
+            if "enabled" in value and not isinstance(value["enabled"], bool):
+                errors.append((f"{where}.enabled", "'enabled' must be a boolean"))
+        elif not isinstance(value.get("enabled"), bool):
+            errors.append((where, "a flag value needs a boolean 'enabled'"))
+    return errors
+
+
+VARIANTS = "_variants"
+
+
+def _variant_errors(variants: object, where: str) -> list[tuple[str, str]]:
+    """(location, reason) for each way a flag's `_variants` breaks the multi-variant rules.
+
+    Documented ("Understanding multi-variant feature flag concepts", AppConfig User Guide):
+    every variant has a status and attributes, each variant but the default has a rule, and
+    "the default variant must be last in your ordering of variants, and it can't have rules
+    associated with it ... AWS AppConfig returns a BadRequestException". *Inferred*: the
+    list is non-empty, names are non-empty strings unique within the flag, `enabled` is a
+    boolean, a rule is a non-empty string.
+    """
+    if not isinstance(variants, list) or not variants:
+        return [(where, "_variants must be a non-empty list ending with the default variant")]
+    errors: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for index, variant in enumerate(variants):
+        at = f"{where}[{index}]"
+        if not isinstance(variant, dict):
+            errors.append((at, "a variant must be an object"))
+            continue
+        name = variant.get("name")
+        if not isinstance(name, str) or not name:
+            errors.append((f"{at}.name", "a variant needs a non-empty string 'name'"))
+        elif name in seen:
+            errors.append((f"{at}.name", f"variant name {name!r} is used twice"))
+        else:
+            seen.add(name)
+        if not isinstance(variant.get("enabled"), bool):
+            errors.append((f"{at}.enabled", "a variant needs a boolean 'enabled'"))
+        is_default = index == len(variants) - 1
+        rule = variant.get("rule")
+        if is_default and "rule" in variant:
+            errors.append((f"{at}.rule", "the default variant (the last) cannot have a rule"))
+        elif not is_default and (not isinstance(rule, str) or not rule.strip()):
+            errors.append((f"{at}.rule", "every variant but the last (default) needs a rule"))
     return errors
 
 

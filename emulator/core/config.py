@@ -108,7 +108,9 @@ def get_stale_version_error() -> StaleVersionError:
         return _stale_version_error
 
 
-def set_appconfig_quotas(quotas: Mapping[str, int] | Mapping[QuotaName, int]) -> dict[QuotaName, int]:
+def set_appconfig_quotas(
+    quotas: Mapping[str, int] | Mapping[QuotaName, int],
+) -> dict[QuotaName, int]:
     """Change some AppConfig quotas (the others keep their value); return the previous ones."""
     global _quotas  # noqa: PLW0603 - one process-wide setting, guarded by _lock
     validated = validated_quotas(quotas)
