@@ -346,9 +346,12 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
             return deployment
 
     def served_content(self, app_id: str, env_id: str, profile_id: str) -> ServedContent | None:
-        """What clients of this environment receive for the profile right now."""
+        """What clients of this environment receive for the profile right now: not a
+        deployment still VALIDATING (nothing is delivered before validation, About
+        validators) nor a stopped one."""
         for deployment in reversed(self._history(app_id, env_id)):
-            if deployment.profile_id == profile_id and deployment.state() not in STOPPED:
+            state = deployment.state()
+            if deployment.profile_id == profile_id and state not in (*STOPPED, "VALIDATING"):
                 return deployment.served
         return None
 

@@ -143,3 +143,13 @@ def test_only_the_latest_completed_deployment_can_be_reverted(world: FlagWorld) 
     world.deploy(world.put(OFF))
     assert _refused(world, 1, AllowRevert=True) == "BadRequestException"
     assert world.deployment(1)["State"] == "COMPLETE"
+
+
+def test_clients_get_the_new_version_only_after_validation(
+    world: FlagWorld, time_factor: Callable[[float], float]
+) -> None:
+    world.deploy(world.put(ON))
+    time_factor(100.0)  # VALIDATING lasts 30 s
+    world.deploy(world.put(OFF), past_validation=False)
+    assert world.deployment(2)["State"] == "VALIDATING"
+    assert json.loads(world.served()) == ON
