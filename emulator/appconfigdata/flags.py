@@ -1,17 +1,20 @@
 """What AppConfig Data serves for an AWS.AppConfig.FeatureFlags profile: the flag values.
 
-The hosted document holds `version`, `flags` (definitions) and `values`; an application
-that calls GetLatestConfiguration receives one object per flag with its status and
-attribute values, `{"flag": {"enabled": false, "attr": 1}}` (AppConfig User Guide,
-"Retrieving feature flags and configuration data" and the feature-flag profile page's
-example of retrieved data). Freeform profiles are served as stored.
+The hosted document holds `version`, `flags` (definitions) and `values`. "When your
+application calls GetLatestConfiguration and receives a newly deployed configuration, the
+information that defines your feature flags and attributes is removed. The simplified JSON
+contains a map of keys that match each of the flag keys you specified ... mapped values of
+true or false for the enabled attribute. If a flag sets enabled to true, any attributes of
+the flag will be present as well" (AppConfig User Guide, "Understanding the type reference
+for AWS.AppConfig.FeatureFlags"): `{"on": {"enabled": true, "tier": "gold"}, "off":
+{"enabled": false}}`. Freeform profiles are served as stored.
 
 Multi-variant flags: "For performance reasons, AWS CLI and SDK calls to AWS AppConfig don't
 retrieve variant data" (User Guide, "Creating a multi-variant feature flag"); variants are
 evaluated with a caller's context by AppConfig Agent only. Without context no rule matches,
-so the emulator serves the default variant (the last) for a flag with `_variants`
-(*inferred*). Keys starting with `_` (`_createdAt`, `_updatedAt`, `_variants`) are metadata
-and not served (*inferred*); a defined flag without a value is served disabled (*inferred*).
+so the emulator serves the default variant (the last: its `enabled` and `attributeValues`)
+for a flag with `_variants` (*inferred*). `_createdAt`/`_updatedAt` are not served, and a
+defined flag without a value is served disabled (*inferred*).
 """
 
 from __future__ import annotations
@@ -22,20 +25,20 @@ from typing import Any
 VARIANTS = "_variants"
 
 
-def _served_value(value: Any) -> dict[str, Any]:
-    """A flag's status and attributes; the default variant's for a multi-variant flag."""
+def _served_value(value: Any) -> dict[str, bool | Any]:
+    """A flag's status, and its attributes when it is enabled; the default variant's for
+    a multi-variant flag."""
     if not isinstance(value, dict):
         return {"enabled": False}
     variants = value.get(VARIANTS)
-    own: tuple[str, ...] = ()
-    chosen = value
     if isinstance(variants, list) and variants and isinstance(variants[-1], dict):
-        chosen, own = variants[-1], ("name", "rule")  # a variant's name and rule: not served
-    served = {
-        key: item for key, item in chosen.items() if not key.startswith("_") and key not in own
-    }
-    served["enabled"] = chosen.get("enabled") is True
-    return served
+        default = variants[-1]
+        enabled = default.get("enabled") is True
+        attributes = default.get("attributeValues") or {}
+    else:
+        enabled = value.get("enabled") is True
+        attributes = {k: v for k, v in value.items() if k != "enabled" and not k.startswith("_")}
+    return {"enabled": True, **attributes} if enabled else {"enabled": False}
 
 
 def served_flags(content: bytes) -> bytes:

@@ -1,8 +1,9 @@
 """What applications receive for feature flags, and the multi-variant document rules.
 
-AppConfig Data serves an AWS.AppConfig.FeatureFlags profile as the flag values map (the
-default variant for a multi-variant flag: SDK calls do not evaluate variants); freeform
-profiles are served as stored. Each test runs in-process and over the HTTP server.
+AppConfig Data serves an AWS.AppConfig.FeatureFlags profile as the flag values map, with
+attributes only for enabled flags (the default variant for a multi-variant flag: SDK calls
+do not evaluate variants); freeform profiles are served as stored. Each test runs
+in-process and over the HTTP server.
 """
 
 from __future__ import annotations
@@ -21,15 +22,21 @@ STORED: dict[str, Any] = {
         "checkout": {"name": "Checkout", "_createdAt": "2026-11-01T00:00:00Z"},
         "search": {"name": "Search", "attributes": {"tier": {"constraints": {"type": "string"}}}},
         "banner": {"name": "Banner"},
+        "promo": {"name": "Promo"},
         "dormant": {"name": "Dormant"},
     },
     "values": {
-        "checkout": {"enabled": False, "_updatedAt": "2026-11-02T00:00:00Z"},
+        "checkout": {"enabled": False, "_updatedAt": "2026-11-02T00:00:00Z", "tier": "x"},
         "search": {"enabled": True, "tier": "gold"},
         "banner": {
             "_variants": [
-                {"name": "beta", "enabled": True, "rule": '(eq $tier "beta")', "color": "red"},
-                {"name": "default", "enabled": False, "color": "grey"},
+                {"name": "beta", "enabled": True, "rule": '(eq $tier "beta")'},
+                {"name": "Default", "enabled": False, "attributeValues": {"color": "grey"}},
+            ]
+        },
+        "promo": {
+            "_variants": [
+                {"name": "Default", "enabled": True, "attributeValues": {"color": "red"}},
             ]
         },
     },
@@ -77,9 +84,10 @@ def test_feature_flags_are_served_as_the_values_map(world: FlagWorld) -> None:
         ConfigurationVersion=str(version),
     )
     assert _served(world, profile_id) == {
-        "checkout": {"enabled": False},
+        "checkout": {"enabled": False},  # attributes only when enabled
         "search": {"enabled": True, "tier": "gold"},
-        "banner": {"enabled": False, "color": "grey"},  # the default variant
+        "banner": {"enabled": False},  # the default variant, disabled
+        "promo": {"enabled": True, "color": "red"},  # the default variant, enabled
         "dormant": {"enabled": False},
     }
     stored = world.appconfig.get_hosted_configuration_version(
@@ -103,7 +111,7 @@ def _variants(*variants: dict[str, Any]) -> dict[str, Any]:
 
 
 BETA = {"name": "beta", "enabled": True, "rule": '(eq $tier "beta")'}
-DEFAULT = {"name": "default", "enabled": False}
+DEFAULT = {"name": "default", "enabled": False, "attributeValues": {"color": "grey"}}
 
 
 def test_a_multi_variant_flag_with_the_default_last_is_accepted(world: FlagWorld) -> None:
@@ -123,6 +131,15 @@ def test_a_multi_variant_flag_with_the_default_last_is_accepted(world: FlagWorld
         ((BETA, {**DEFAULT, "name": "beta"}), "$.values.banner._variants[1].name"),
         ((BETA, {"enabled": False}), "$.values.banner._variants[1].name"),
         ((BETA, {"name": "default", "enabled": "no"}), "$.values.banner._variants[1].enabled"),
+        ((BETA, {**DEFAULT, "color": "red"}), "$.values.banner._variants[1].color"),
+        ((BETA, {**DEFAULT, "name": "x" * 65}), "$.values.banner._variants[1].name"),
+        ((BETA, {**DEFAULT, "name": "two\nlines"}), "$.values.banner._variants[1].name"),
+        (({**BETA, "rule": "r" * 16385}, DEFAULT), "$.values.banner._variants[0].rule"),
+        (
+            (BETA, {**DEFAULT, "attributeValues": {f"a{i}": i for i in range(26)}}),
+            "$.values.banner._variants[1].attributeValues",
+        ),
+        ((*({**BETA, "name": f"v{i}"} for i in range(32)), DEFAULT), "$.values.banner._variants"),
         ((), "$.values.banner._variants"),
     ],
 )

@@ -16,7 +16,7 @@ from tools.harness.readers import FlagTarget, deployed_document, flag_states, st
 STORED: dict[str, Any] = {
     "version": "1",
     "flags": {"checkout": {"name": "Checkout"}, "search": {"name": "Search"}},
-    "values": {"checkout": {"enabled": False, "tier": "gold"}, "search": {"enabled": True}},
+    "values": {"checkout": {"enabled": False, "tier": "gold"}, "search": {"enabled": True, "n": 1}},
 }
 FREEFORM: dict[str, Any] = {"flags": {"checkout": {"enabled": False}, "search": {"enabled": True}}}
 
@@ -52,7 +52,7 @@ def _deployed(aws: Aws, profile_type: str, document: dict[str, Any]) -> FlagTarg
 def test_feature_flags_are_read_as_served(aws: Aws) -> None:
     target = _deployed(aws, "AWS.AppConfig.FeatureFlags", STORED)
     served = deployed_document(aws, target)
-    assert served == {"checkout": {"enabled": False, "tier": "gold"}, "search": {"enabled": True}}
+    assert served == {"checkout": {"enabled": False}, "search": {"enabled": True, "n": 1}}
     assert flag_states(served) == {"checkout": False, "search": True}
     stored = stored_document(aws, target)
     assert stored == STORED
