@@ -86,12 +86,12 @@ def _flag_errors(document: object) -> list[tuple[str, str]]:
             errors.append((where, "a value for a flag that flags does not define"))
         elif not isinstance(value, dict):
             errors.append((where, "a flag value must be an object"))
-        elif VARIANTS in value:
-            errors.extend(_variant_errors(value[VARIANTS], f"{where}.{VARIANTS}"))
+        else:
+            # The type reference's flagValue requires nothing; `enabled` is a boolean.
             if "enabled" in value and not isinstance(value["enabled"], bool):
-                errors.append((f"{where}.enabled", "'enabled' must be a boolean"))
-        elif not isinstance(value.get("enabled"), bool):
-            errors.append((where, "a flag value needs a boolean 'enabled'"))
+                errors.append((where, "a flag value's 'enabled' must be a boolean"))
+            if VARIANTS in value:
+                errors.extend(_variant_errors(value[VARIANTS], f"{where}.{VARIANTS}"))
     return errors
 
 

@@ -120,6 +120,8 @@ def test_a_multi_variant_flag_with_the_default_last_is_accepted(world: FlagWorld
     with_base = _variants(BETA, DEFAULT)
     with_base["values"]["banner"]["enabled"] = True
     assert _put(world, profile_id, with_base) == 2
+    no_status = {**with_base, "values": {"banner": {}}}  # flagValue requires no member
+    assert _put(world, profile_id, no_status) == 3
 
 
 @pytest.mark.parametrize(
