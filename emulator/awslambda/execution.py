@@ -15,6 +15,7 @@ import time
 from moto.awslambda.models import LambdaFunction
 
 from emulator.awslambda import runner
+from emulator.awslambda.credentials import assume_execution_role, environment_credentials
 from emulator.awslambda.runner import FunctionSpec, InvocationResult
 from emulator.core.server import EmulatorThread
 
@@ -48,6 +49,7 @@ def executed_version(fn: LambdaFunction) -> str:
 
 def _function_spec(fn: LambdaFunction) -> FunctionSpec:
     logging_config = getattr(fn, "logging_config", None) or {}
+    session = assume_execution_role(fn.account_id, fn.region, fn.role, fn.function_name)
     return FunctionSpec(
         name=fn.function_name,
         arn=fn.function_arn,
@@ -60,6 +62,7 @@ def _function_spec(fn: LambdaFunction) -> FunctionSpec:
         region=fn.region,
         environment=dict(fn.environment_vars or {}),
         log_group=logging_config.get("LogGroup") or f"/aws/lambda/{fn.function_name}",
+        credentials=environment_credentials(session),
     )
 
 
