@@ -46,7 +46,7 @@ EXTENSIONS: tuple[str, ...] = (
     "emulator.cloudwatch.models",
     "emulator.cloudwatch.responses",
     "emulator.awslambda.models",
-    # Authorization (emulator.iam) is installed here once it exists.
+    "emulator.iam.enforcement",
 )
 
 DEFAULT_REGION = "us-east-1"

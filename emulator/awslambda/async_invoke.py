@@ -24,7 +24,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-from emulator.awslambda.execution import execute
+from emulator.awslambda.execution import execute, role_refuses
 from emulator.awslambda.runner import InvocationResult, iso_now
 
 RETRY_DELAYS_SECONDS = (60.0, 120.0)
@@ -193,10 +193,29 @@ def _send_to_bus(fn: LambdaFunction, arn: str, record: dict[str, Any], success: 
     )
 
 
+def _queue_url(arn: str) -> str:
+    _, region, account, name = _arn_parts(arn)
+    return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+
+
+def _role_refuses_delivery(fn: LambdaFunction, arn: str) -> bool:
+    """Whether the execution role may not send to ``arn`` (an SQS, SNS, Lambda or bus ARN)."""
+    service = _arn_parts(arn)[0]
+    if service == "sqs":
+        return role_refuses(fn, "sqs", "SendMessage", {"QueueUrl": _queue_url(arn)})
+    if service == "sns":
+        return role_refuses(fn, "sns", "Publish", {"TopicArn": arn})
+    if service == "lambda":
+        return role_refuses(fn, "lambda", "Invoke", {"FunctionName": arn})
+    return role_refuses(fn, "events", "PutEvents", {"Entries": [{"EventBusName": arn}]})
+
+
 def _deliver_record(fn: LambdaFunction, arn: str, record: dict[str, Any], success: bool) -> None:
     """Send a destination record to an SQS queue, SNS topic, Lambda function or event bus."""
     service = _arn_parts(arn)[0]
     body = json.dumps(record)
+    if _role_refuses_delivery(fn, arn):
+        return
     if service == "sqs":
         send_to_sqs(arn, body, {})
     elif service == "sns":
@@ -219,6 +238,8 @@ def _dead_letter(fn: LambdaFunction, payload: bytes, result: InvocationResult) -
         "ErrorMessage": ("String", result.error_message[:DLQ_ERROR_MESSAGE_LIMIT]),
     }
     body = payload.decode("utf-8", "replace")
+    if _role_refuses_delivery(fn, target):
+        return
     if _arn_parts(target)[0] == "sqs":
         send_to_sqs(target, body, attributes)
     else:
