@@ -240,3 +240,9 @@ def test_lambda_writes_no_logs_without_the_logs_permissions(aws: ClientFactory) 
     assert invoke(aws, fn["FunctionName"], {})["StatusCode"] == 200
     groups = aws("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{fn['FunctionName']}")
     assert groups["logGroups"] == []
+
+
+def test_a_call_the_emulator_cannot_map_is_refused_saying_why(aws: ClientFactory) -> None:
+    _, keys = _session(aws, _allow("appconfig:*", "*"))
+    with pytest.raises(ClientError, match="the emulator cannot tell which resources"):
+        _as_role(aws, "appconfig", keys).list_applications()
