@@ -88,7 +88,9 @@ class Call:
 
 def _signature(headers: Any) -> tuple[str, str, str] | None:
     """(access key id, region, signing name) of a SigV4 Authorization header."""
-    found = _CREDENTIAL.search(headers.get("Authorization", "") or "")
+    value = headers.get("Authorization", "") or ""
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    found = _CREDENTIAL.search(text)
     return (found[1], found[2], found[3]) if found else None
 
 
@@ -275,25 +277,26 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def check(request: Request) -> Response | None:
-    """The denial of a role-signed ``request``, or None to let moto serve it."""
+def role_session(headers: Any) -> tuple[RoleSession, str, str] | None:
+    """(session, region, signing name) when enforcement is on and a role session signed."""
     if not config.iam_enforcement():
         return None
-    signature = _signature(request.headers)
+    signature = _signature(headers)
     if signature is None:
         return None
     access_key, region, signing_name = signature
     session = session_for(access_key)
-    if session is None:
-        return None  # the operator's keys: unrestricted
+    return None if session is None else (session, region, signing_name)
+
+
+def check(request: Request, signer: tuple[RoleSession, str, str]) -> Response | None:
+    """The denial of ``request`` signed by ``signer``, or None to let moto serve it."""
+    session, region, signing_name = signer
     call = identify(request, region, signing_name)
     if call is None:
         error = _unmapped(f"{signing_name}:?", session.arn, "no operation matches the request")
-        return (
-            error.status,
-            {"Content-Type": "application/json"},
-            json.dumps({"__type": error.code, "message": error.message}).encode(),
-        )
+        body = json.dumps({"__type": error.code, "message": error.message}).encode()
+        return error.status, {"Content-Type": "application/json"}, body
     denied = authorize(call, session)
     return None if denied is None else error_response(denied, call)
 
@@ -302,14 +305,14 @@ def check(request: Request) -> Response | None:
 
 
 def _guard(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
-    """EmulatorApp guard: read the body once, put it back for moto, decide."""
-    if not config.iam_enforcement() or "AWS4" not in environ.get("HTTP_AUTHORIZATION", ""):
-        return None
+    """EmulatorApp guard: for a role session, read the body once, put it back for moto, decide."""
+    signer = role_session({"Authorization": environ.get("HTTP_AUTHORIZATION", "")})
+    if signer is None:
+        return None  # the operator's keys (or enforcement off): unrestricted
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
-    request = Request(dict(environ, **{"wsgi.input": io.BytesIO(body)}))
-    refused = check(request)
+    refused = check(Request(dict(environ, **{"wsgi.input": io.BytesIO(body)})), signer)
     if refused is None:
         return None
     status, headers, payload = refused
@@ -323,8 +326,9 @@ _original_process_request = BotocoreStubber.process_request
 
 def _process_request(self: BotocoreStubber, request: Any) -> Any:
     """moto's in-process stubber, with the same check first."""
-    if config.iam_enforcement() and "AWS4" in str(request.headers.get("Authorization", "")):
-        refused = check(normalize_request(request))
+    signer = role_session(request.headers)
+    if signer is not None:
+        refused = check(normalize_request(request), signer)
         if refused is not None:
             return refused
     return _original_process_request(self, request)
