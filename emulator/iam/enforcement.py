@@ -49,6 +49,7 @@ from emulator.iam import sar
 from emulator.iam.evaluator import IncompleteRequestError, evaluate
 from emulator.iam.evaluator import Request as AuthRequest
 from emulator.iam.exceptions import AccessDeniedError, access_denied, denial
+from emulator.iam.policy import Policy
 from emulator.iam.principals import RoleSession, role_policies, session_for
 from emulator.iam.resources import UnmappedOperationError, action_for, resources_for
 
@@ -133,16 +134,17 @@ def _by_id_or_name(items: Mapping[str, Any], identifier: str) -> str:
     return next((key for key, item in items.items() if item.name == identifier), identifier)
 
 
-def _resolved(call: Call, session: RoleSession) -> Mapping[str, Any]:
-    """Parameters with the IDs ``resources_for`` needs (AppConfig Data takes names or tokens)."""
+def _resolved(call: Call, session: RoleSession) -> Mapping[str, Any] | None:
+    """Parameters with the IDs ``resources_for`` needs (AppConfig Data takes names or tokens);
+    None for a token of no session, which touches nothing (the service answers it)."""
     params = dict(call.params)
     if call.service != "appconfigdata":
         return params
     backend = _appconfig_backend(session, call.region)
     if call.operation == "GetLatestConfiguration":
         state = backend.sessions.get(params.get("ConfigurationToken", ""))
-        if state is None:  # an unknown token touches no configuration: AWS answers it
-            return {}
+        if state is None:
+            return None
         found = state.session
         return {
             "ApplicationIdentifier": found.application_id,
@@ -167,11 +169,12 @@ def _customer_key(account: str, region: str, key: str | None) -> str | None:
     """The ARN of a customer-managed KMS key; None for none, an AWS-managed or unknown key."""
     if not key or key.startswith("alias/aws/") or ":alias/aws/" in key:
         return None
+    from moto.kms.exceptions import NotFoundException as KmsNotFound  # noqa: PLC0415
     from moto.kms.models import kms_backends  # noqa: PLC0415 - loaded lazily
 
     try:
         return str(kms_backends[account][region].describe_key(key).arn)
-    except (KeyError, AttributeError):
+    except (KeyError, KmsNotFound):
         return None
 
 
@@ -210,6 +213,8 @@ def authorize(call: Call, session: RoleSession) -> AccessDeniedError | None:
         return None
     try:
         params = _resolved(call, session)
+        if params is None:
+            return None
         arns = resources_for(call.service, call.operation, params, call.region, session.account)
         policies = role_policies(session.account, session.partition, session.role_arn)
         decision = evaluate(AuthRequest(action, tuple(arns)), policies)
@@ -222,15 +227,21 @@ def authorize(call: Call, session: RoleSession) -> AccessDeniedError | None:
         return _unmapped(action, session.arn, str(gap))
     if not decision.allowed:
         return access_denied(decision, session.arn)
+    return _key_refused(call, session, policies)
+
+
+def _key_refused(
+    call: Call, session: RoleSession, policies: list[Policy]
+) -> AccessDeniedError | None:
+    """A Publish/SendMessage to a customer-key-encrypted topic or queue needs the key too."""
     key = _encryption_key(call, session.account)
     if key is None:
         return None
     for operation in ("GenerateDataKey", "Decrypt"):
-        kms_decision = evaluate(AuthRequest(f"kms:{operation}", (key,)), policies)
-        if not kms_decision.allowed:
-            denied = access_denied(kms_decision, session.arn)
+        decision = evaluate(AuthRequest(f"kms:{operation}", (key,)), policies)
+        if not decision.allowed:
             code, status = _KMS_DENIED[call.service]
-            return AccessDeniedError(code, status, denied.message)
+            return AccessDeniedError(code, status, access_denied(decision, session.arn).message)
     return None
 
 

@@ -246,3 +246,10 @@ def test_a_call_the_emulator_cannot_map_is_refused_saying_why(aws: ClientFactory
     _, keys = _session(aws, _allow("appconfig:*", "*"))
     with pytest.raises(ClientError, match="the emulator cannot tell which resources"):
         _as_role(aws, "appconfig", keys).list_applications()
+
+
+def test_a_token_of_no_session_is_left_to_the_service(aws: ClientFactory) -> None:
+    _, keys = _session(aws, {})
+    with pytest.raises(ClientError) as refused:
+        _as_role(aws, "appconfigdata", keys).get_latest_configuration(ConfigurationToken="x" * 40)
+    assert refused.value.response["Error"]["Code"] == "BadRequestException"
