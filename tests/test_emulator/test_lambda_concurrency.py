@@ -7,8 +7,12 @@ throttle is certain without racing real invocations.
 from __future__ import annotations
 
 import json
+import shutil
+import uuid
+import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +20,7 @@ from botocore.exceptions import ClientError
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda.utils import get_backend
 
+from emulator import EmulatorThread
 from emulator.awslambda import concurrency
 from emulator.core.config import set_account_concurrency_limit
 from tests.test_emulator.conftest import REGION, ClientFactory
@@ -27,6 +32,9 @@ from tests.test_emulator.test_lambda_exec import (
     receive_all,
     wait_idle,
 )
+from tests.test_emulator.test_terraform_compat import Terraform
+
+RESERVATION = Path(__file__).resolve().parent / "terraform" / "reservation"
 
 BELOW_MINIMUM = (
     "Specified ReservedConcurrentExecutions for function decreases account's "
@@ -167,3 +175,24 @@ def test_reservation_leaving_less_than_10_unreserved_is_refused(
     finally:  # the HTTP emulator is shared by the session: give the account back
         for name in (fn["FunctionName"], other["FunctionName"]):
             lam.delete_function_concurrency(FunctionName=name)
+
+
+@pytest.mark.terraform
+def test_terraform_reservation_is_refused_in_a_new_account(
+    tmp_path: Path, account_limit: Any
+) -> None:
+    folder = tmp_path / "reservation"
+    shutil.copytree(RESERVATION, folder, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+    with zipfile.ZipFile(folder / "function.zip", "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    name = f"rsv{uuid.uuid4().hex[:6]}"
+    with EmulatorThread(port=0) as server:
+        tf = Terraform(folder, server.endpoint, {"name": name, "package_path": "function.zip"})
+        tf.run("init")
+        account_limit(10)
+        refused = tf.run("apply", "-auto-approve", check=False)
+        assert refused.returncode != 0
+        assert BELOW_MINIMUM in " ".join(refused.stderr.split())
+        account_limit(1000)
+        tf.run("apply", "-auto-approve")
+        tf.run("destroy", "-auto-approve")
