@@ -1,6 +1,6 @@
 """A local AWS for tests, the demo and the bench: moto 5.2.5 plus what this product needs.
 
-Laid out like moto: one subpackage per service the emulator extends (`appconfig`,
+Laid out like moto: one subpackage per service the emulator extends (`appconfig`, `iam`,
 `appconfigdata`, `cloudwatch`, `awslambda`), each file one role (`models.py` state and
 rules, `responses.py` HTTP in/out, `urls.py`, `exceptions.py`), and `core/` for what they
 share. moto is extended, never forked: each module listed in EXTENSIONS registers its
@@ -47,7 +47,7 @@ EXTENSIONS: tuple[str, ...] = (
     "emulator.cloudwatch.responses",
     "emulator.awslambda.models",
     "emulator.sns.models",
-    # Authorization (emulator.iam) is installed here once it exists.
+    "emulator.iam.enforcement",
 )
 
 DEFAULT_REGION = "us-east-1"

@@ -11,6 +11,11 @@
 - `appconfig_quotas`: the per-account/per-application AppConfig resource quotas
   (the model's ServiceQuotaExceededException text: applications 100, deployment strategies
   20, configuration profiles 100 per application, environments 20 per application).
+- ``iam_enforcement`` (default true): calls signed with a role session's credentials (a
+  function's execution role) are authorised against the role's policies (emulator.iam).
+  Only the emulator's own unit tests turn it off; e2e, demo and bench never do.
+- ``account_concurrency_limit`` (default 1000): the account's Lambda concurrency quota
+  (emulator.awslambda.concurrency).
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ _lock = threading.Lock()
 _deployment_time_factor = 0.0
 _stale_version_error: StaleVersionError = "ConflictException"
 _quotas: dict[QuotaName, int] = dict(DEFAULT_QUOTAS)
+_iam_enforcement = True
+DEFAULT_ACCOUNT_CONCURRENCY_LIMIT = 1000
+# Lambda keeps this much of the account's concurrency unreserved (L-DG/lambda-concurrency.html).
+MINIMUM_UNRESERVED_CONCURRENCY = 10
+_account_concurrency_limit = DEFAULT_ACCOUNT_CONCURRENCY_LIMIT
 
 
 class ConfigError(ValueError):
@@ -126,12 +136,62 @@ def get_appconfig_quotas() -> dict[QuotaName, int]:
         return dict(_quotas)
 
 
+def validated_switch(value: object) -> bool:
+    """``iam_enforcement`` must be a JSON boolean."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"iam_enforcement must be true or false, got {value!r}")
+    return value
+
+
+def set_iam_enforcement(enabled: bool) -> bool:
+    """Turn authorization of role-signed calls on or off; return the previous setting."""
+    global _iam_enforcement
+    validated = validated_switch(enabled)
+    with _lock:
+        previous, _iam_enforcement = _iam_enforcement, validated
+    return previous
+
+
+def iam_enforcement() -> bool:
+    """Whether calls signed with role credentials are authorised (default True)."""
+    with _lock:
+        return _iam_enforcement
+
+
+def validated_limit(value: object) -> int:
+    """An account concurrency limit: an integer that leaves the unreserved minimum."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"account_concurrency_limit must be an integer, got {value!r}")
+    if value < MINIMUM_UNRESERVED_CONCURRENCY:
+        raise ConfigError(
+            f"account_concurrency_limit must be >= {MINIMUM_UNRESERVED_CONCURRENCY}, got {value}"
+        )
+    return value
+
+
+def set_account_concurrency_limit(limit: int) -> int:
+    """Set the account's Lambda concurrency quota; return the previous one."""
+    global _account_concurrency_limit
+    validated = validated_limit(limit)
+    with _lock:
+        previous, _account_concurrency_limit = _account_concurrency_limit, validated
+    return previous
+
+
+def account_concurrency_limit() -> int:
+    """The account's Lambda concurrency quota."""
+    with _lock:
+        return _account_concurrency_limit
+
+
 def current_settings() -> dict[str, Any]:
     """Return every run-time setting, as `GET /_emulator/config` shows it."""
     return {
         "deployment_time_factor": get_deployment_time_factor(),
         "stale_version_error": get_stale_version_error(),
         "appconfig_quotas": get_appconfig_quotas(),
+        "account_concurrency_limit": account_concurrency_limit(),
+        "iam_enforcement": iam_enforcement(),
     }
 
 
@@ -139,6 +199,8 @@ _VALIDATORS: dict[str, Callable[[object], Any]] = {
     "deployment_time_factor": validated_factor,
     "stale_version_error": validated_stale_version_error,
     "appconfig_quotas": validated_quotas,
+    "account_concurrency_limit": validated_limit,
+    "iam_enforcement": validated_switch,
 }
 
 
@@ -163,4 +225,8 @@ def apply_settings(body: bytes) -> dict[str, Any]:
         set_stale_version_error(validated["stale_version_error"])
     if "appconfig_quotas" in validated:
         set_appconfig_quotas(validated["appconfig_quotas"])
+    if "account_concurrency_limit" in validated:
+        set_account_concurrency_limit(validated["account_concurrency_limit"])
+    if "iam_enforcement" in validated:
+        set_iam_enforcement(validated["iam_enforcement"])
     return current_settings()
