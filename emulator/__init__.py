@@ -46,6 +46,7 @@ EXTENSIONS: tuple[str, ...] = (
     "emulator.cloudwatch.models",
     "emulator.cloudwatch.responses",
     "emulator.awslambda.models",
+    "emulator.events.models",
     # Authorization (emulator.iam) is installed here once it exists.
 )
 

@@ -1,9 +1,12 @@
 """Run-time settings of the emulator, shared by the in-process mock and the HTTP server.
 
-The only setting today is the deployment time factor: how long an AppConfig deployment
+The deployment time factor: how long an AppConfig deployment
 takes compared with its strategy. 0 (the default) completes every deployment at once so
 tests stay fast; 1.0 uses the strategy's real minutes; 0.001 turns a 10-minute strategy
 into 0.6 s. A deployment keeps the factor that was current when it started.
+
+The EventBridge event pattern size quota (`event_pattern_max_length`): 2,048 characters by
+default like every account, up to 4,096 for an account whose quota was raised.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from typing import Any
 
 _lock = threading.Lock()
 _deployment_time_factor = 0.0
+DEFAULT_EVENT_PATTERN_MAX_LENGTH = 2048
+MAX_EVENT_PATTERN_LENGTH = 4096
+_event_pattern_max_length = DEFAULT_EVENT_PATTERN_MAX_LENGTH
 
 
 class ConfigError(ValueError):
@@ -47,9 +53,40 @@ def get_deployment_time_factor() -> float:
         return _deployment_time_factor
 
 
+def validated_pattern_length(value: object) -> int:
+    """Return `value` as an event pattern size quota, or raise ConfigError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"event_pattern_max_length must be an integer, got {value!r}")
+    if not 1 <= value <= MAX_EVENT_PATTERN_LENGTH:
+        raise ConfigError(
+            f"event_pattern_max_length must be 1-{MAX_EVENT_PATTERN_LENGTH} (EventPattern's "
+            f"maximum in the service model), got {value!r}"
+        )
+    return value
+
+
+def set_event_pattern_max_length(length: int) -> int:
+    """Set the EventBridge event pattern size quota; return the previous one."""
+    global _event_pattern_max_length  # noqa: PLW0603 - one process-wide setting, guarded by _lock
+    validated = validated_pattern_length(length)
+    with _lock:
+        previous = _event_pattern_max_length
+        _event_pattern_max_length = validated
+    return previous
+
+
+def get_event_pattern_max_length() -> int:
+    """The EventBridge event pattern size quota PutRule enforces, in characters."""
+    with _lock:
+        return _event_pattern_max_length
+
+
 def current_settings() -> dict[str, Any]:
     """Return every run-time setting, as `GET /_emulator/config` shows it."""
-    return {"deployment_time_factor": get_deployment_time_factor()}
+    return {
+        "deployment_time_factor": get_deployment_time_factor(),
+        "event_pattern_max_length": get_event_pattern_max_length(),
+    }
 
 
 def apply_settings(body: bytes) -> dict[str, Any]:
@@ -63,9 +100,18 @@ def apply_settings(body: bytes) -> dict[str, Any]:
         raise ConfigError(f"the body must be a JSON object: {error}") from error
     if not isinstance(settings, dict):
         raise ConfigError('the body must be a JSON object such as {"deployment_time_factor": 0}')
-    unknown = sorted(set(settings) - {"deployment_time_factor"})
+    known = ["deployment_time_factor", "event_pattern_max_length"]
+    unknown = sorted(set(settings) - set(known))
     if unknown:
-        raise ConfigError(f"unknown setting(s) {unknown}; known: ['deployment_time_factor']")
-    if "deployment_time_factor" in settings:
-        set_deployment_time_factor(validated_factor(settings["deployment_time_factor"]))
+        raise ConfigError(f"unknown setting(s) {unknown}; known: {known}")
+    factor = settings.get("deployment_time_factor")
+    length = settings.get("event_pattern_max_length")
+    if factor is not None:
+        factor = validated_factor(factor)
+    if length is not None:
+        length = validated_pattern_length(length)
+    if factor is not None:
+        set_deployment_time_factor(factor)
+    if length is not None:
+        set_event_pattern_max_length(length)
     return current_settings()
