@@ -11,6 +11,8 @@ and before the profile) waits until no deployment of the profile is in progress 
 environment, then deletes every version whose VersionLabel carries this function's marker
 (``flag-rollback:`` or ``flag-restore:``). Versions anyone else wrote (Terraform's own
 seed, a person's) are left alone; a profile or environment already gone is nothing to do.
+An input with ``"delete_own_versions": false`` (a profile that outlives the stack) deletes
+nothing.
 """
 
 from __future__ import annotations
@@ -144,6 +146,9 @@ def handle(settings: Settings, event: dict[str, object], deadline: float) -> dic
     request = parse_lifecycle(event)
     if request.action != "delete":
         log("lifecycle", action=request.action)
+        return {"lifecycle": request.action, "deleted_versions": []}
+    if event.get("delete_own_versions") is False:
+        log("lifecycle", action=request.action, deleted_versions=[], kept="profile outlives")
         return {"lifecycle": request.action, "deleted_versions": []}
     deleted = delete_own_versions(settings, deadline)
     log("lifecycle", action=request.action, deleted_versions=deleted)

@@ -102,6 +102,14 @@ def test_delete_waits_for_a_deployment_in_progress_then_deletes(
     assert deployment["State"] == "COMPLETE"
 
 
+def test_a_profile_that_outlives_the_stack_keeps_every_version(world: World) -> None:
+    roll_back_and_restore(world)
+    before = world.versions()
+    event = {**lifecycle("delete"), "delete_own_versions": False}
+    assert world.invoke(event) == {"lifecycle": "delete", "deleted_versions": []}
+    assert world.versions() == before
+
+
 def test_a_profile_already_gone_is_nothing_to_do(world: World) -> None:
     world.appconfig.delete_hosted_configuration_version(
         ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id, VersionNumber=1

@@ -89,8 +89,21 @@ run "destroy_cleanup_invokes_the_function_on_every_lifecycle_event" {
   }
 
   assert {
-    condition     = jsondecode(aws_lambda_invocation.cleanup.input) == { flag_rollback = "lifecycle", profile = "app1234/prf1234" }
+    condition     = jsondecode(aws_lambda_invocation.cleanup.input) == { flag_rollback = "lifecycle", profile = "app1234/prf1234", delete_own_versions = true }
     error_message = "The cleanup input names the profile whose versions it deletes and leaves the provider's tf key free."
+  }
+}
+
+run "destroy_cleanup_keeps_the_versions_of_a_profile_that_outlives_the_stack" {
+  command = plan
+
+  variables {
+    delete_own_versions_on_destroy = false
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_invocation.cleanup.input).delete_own_versions == false
+    error_message = "delete_own_versions_on_destroy = false must reach the function's lifecycle input."
   }
 }
 
