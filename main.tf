@@ -81,4 +81,8 @@ module "function" {
   log_kms_key_arn                = var.lambda_log_kms_key_arn
   code_signing_config_arn        = var.lambda_code_signing_config_arn
   create_function_alarms         = var.create_function_alarms
+
+  # A profile this stack created is destroyed with it, and AppConfig deletes no profile that
+  # still has versions; an existing profile keeps the function's versions.
+  delete_own_versions_on_destroy = module.appconfig.configuration_profile_created
 }

@@ -119,10 +119,19 @@ class HostedConfigBackend(AppConfigBackend):
         return list(self.applications.values())
 
     def delete_application(self, app_id: str) -> None:
+        """DeleteApplication of an application without profiles (environments: models.py).
+
+        *Inferred*: AppConfig deletes no children with their application (API Reference,
+        DeleteApplication, lists BadRequestException), so a profile left under it is refused,
+        like a profile that still holds hosted versions.
+        """
         with self.lock:
             app = self.get_application(app_id)
-            for profile in app.config_profiles.values():
-                self.tagger.delete_all_tags_for_resource(profile.arn)
+            if app.config_profiles:
+                raise BadRequestException(
+                    f"Cannot delete application {app_id} because there are still "
+                    "configuration profiles existing under it."
+                )
             self.tagger.delete_all_tags_for_resource(app.arn)
             del self.applications[app_id]
 
@@ -180,10 +189,26 @@ class HostedConfigBackend(AppConfigBackend):
         return app.config_profiles[config_profile_id]
 
     def delete_configuration_profile(self, app_id: str, config_profile_id: str) -> None:
+        """DeleteConfigurationProfile of a profile without hosted versions.
+
+        AWS answers 400 BadRequestException "Cannot delete configuration profile <id> because
+        there are still hosted configuration versions existing under it." (the error every
+        `terraform destroy` meets after versions Terraform does not know were written:
+        hashicorp/terraform-provider-aws#31585, aws/aws-cdk#26804). Delete them first with
+        DeleteHostedConfigurationVersion.
+        """
         with self.lock:
             profile = self.get_configuration_profile(app_id, config_profile_id)
+            self._check_profile_deletable(app_id, profile)
             self.tagger.delete_all_tags_for_resource(profile.arn)
             del self.applications[app_id].config_profiles[config_profile_id]
+
+    def _check_profile_deletable(self, app_id: str, profile: ConfigurationProfile) -> None:
+        if profile.config_versions:
+            raise BadRequestException(
+                f"Cannot delete configuration profile {profile.id} because there are still "
+                "hosted configuration versions existing under it."
+            )
 
     # ------------------------------------------------------------------ hosted versions
 

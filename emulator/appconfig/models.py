@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from moto.appconfig import models as moto_models
+from moto.appconfig.models import ConfigurationProfile
 
 from emulator.appconfig.deployments import (
     IN_PROGRESS,
@@ -48,12 +49,35 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
         self.sessions: dict[str, Any] = {}
 
     def delete_application(self, app_id: str) -> None:
+        """Refused while environments remain (*inferred*, like profiles: see hosted.py)."""
         with self.lock:
             self.get_application(app_id)
-            for env_id in list(self.environments.get(app_id, {})):
-                self._forget_environment(app_id, env_id)
-            self.environments.pop(app_id, None)
+            if self.environments.get(app_id):
+                raise BadRequestException(
+                    f"Cannot delete application {app_id} because there are still "
+                    "environments existing under it."
+                )
             super().delete_application(app_id)
+            self.environments.pop(app_id, None)
+
+    def _check_profile_deletable(self, app_id: str, profile: ConfigurationProfile) -> None:
+        """No hosted versions left (hosted.py), and no deployment of it in progress.
+
+        *Inferred* from the service model: DeleteConfigurationProfile lists ConflictException,
+        as DeleteEnvironment does for an environment with a deployment in progress.
+        """
+        super()._check_profile_deletable(app_id, profile)
+        for env_id in self.environments.get(app_id, {}):
+            history = self._history(app_id, env_id)
+            if (
+                history
+                and history[-1].profile_id == profile.id
+                and (history[-1].state() in IN_PROGRESS)
+            ):
+                raise ConflictException(
+                    f"Configuration profile {profile.id} has a deployment in progress in "
+                    f"environment {env_id}; stop it first"
+                )
 
     # ------------------------------------------------------------------ environments
 

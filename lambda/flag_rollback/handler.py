@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-from flag_rollback import appconfig, clients, notify, service
+from flag_rollback import appconfig, cleanup, clients, notify, service
 from flag_rollback.errors import PermanentError, RollbackError, SettingsError, TransientError
 from flag_rollback.events import AlarmChange, DirectRequest, Rejected, parse_event
 from flag_rollback.flags import alarm_flag, rolls_back
@@ -199,6 +199,8 @@ def handler(event: object, context: object) -> dict[str, object]:
     except SettingsError as error:
         log("invalid_configuration", level="ERROR", variable=error.variable, error=str(error))
         raise
+    if cleanup.is_lifecycle_event(event):  # Terraform's aws_lambda_invocation (destroy cleanup)
+        return cleanup.handle(settings, event, clock.deadline)
     results: list[Result] = []
     alarm_changes: list[AlarmChange] = []
     for item in parse_event(event):

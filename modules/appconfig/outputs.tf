@@ -18,6 +18,11 @@ output "environment_id" {
   }
 }
 
+output "configuration_profile_created" {
+  description = "Whether this module created the configuration profile (true) or was given an existing one (false); the rollback function deletes its own versions at destroy only from a profile destroyed with the stack."
+  value       = local.create_profile
+}
+
 output "configuration_profile_id" {
   description = "ID of the feature-flag configuration profile (created or given)."
   value       = local.configuration_profile_id

@@ -87,6 +87,15 @@ data "aws_iam_policy_document" "function" {
     resources = [local.application_arn, local.profile_arn]
   }
 
+  # Destroy-time cleanup (cleanup.tf): the versions it wrote. The Service Authorization
+  # Reference requires the application, the profile and the version for this action; the
+  # version numbers are AppConfig's, hence the wildcard under this one profile.
+  statement {
+    sid       = "DeleteOwnFlagVersions"
+    actions   = ["appconfig:DeleteHostedConfigurationVersion"]
+    resources = [local.application_arn, local.profile_arn, local.hosted_versions_arn]
+  }
+
   # DescribeAlarms is read-only. The function lists its flag alarms by name prefix (and
   # composite alarms); AWS authorises such a call against alarm:* of the account and region,
   # so exact alarm ARNs would deny it. The scope stays this account and region.

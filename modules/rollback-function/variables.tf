@@ -331,3 +331,13 @@ variable "create_function_alarms" {
   type        = bool
   default     = true
 }
+
+################################################################################
+# Destroy
+################################################################################
+
+variable "delete_own_versions_on_destroy" {
+  description = "Whether `terraform destroy` has the function delete the hosted versions it wrote (AppConfig refuses to delete a profile that still has versions). Keep true when the profile is destroyed with the stack; set false for a profile that outlives it, whose history then stays whole."
+  type        = bool
+  default     = true
+}

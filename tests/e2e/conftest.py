@@ -58,6 +58,10 @@ from tools.paths import ROOT
 FIXTURE_FOLDERS = ROOT / "tests" / "terraform"
 
 
+# The label of the versions the test set-up writes (restore_baseline): neither Terraform's
+# nor the function's, so the destroy scenario deletes them itself.
+BASELINE_LABEL = "e2e-baseline"
+
 # Scenarios that break the shared stack, then the one that destroys it, run last.
 LAST = ("breaks_stack", "destroys_stack")
 
@@ -218,6 +222,7 @@ def restore_baseline(stack: Stack) -> None:
         Content=json.dumps(stack.stored_baseline).encode(),
         ContentType="application/json",
         LatestVersionNumber=latest,
+        VersionLabel=BASELINE_LABEL,
     )
     newest = latest_deployment(stack.aws, target)
     assert newest is not None

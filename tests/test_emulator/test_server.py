@@ -142,6 +142,7 @@ def test_config_route_refuses_bad_input_and_changes_nothing(
         "deployment_time_factor": before,
         "iam_enforcement": True,
         "stale_version_error": "ConflictException",
+        "event_pattern_max_length": 2048,
         "appconfig_quotas": {
             "applications": 100,
             "configuration_profiles": 100,

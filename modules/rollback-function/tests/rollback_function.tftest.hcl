@@ -51,6 +51,7 @@ run "policy_statements_are_scoped_to_exact_arns" {
       DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
       ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
       WriteFlagVersion         = "appconfig:CreateHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234"
+      DeleteOwnFlagVersions    = "appconfig:DeleteHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
       DescribeFlagAlarms       = "cloudwatch:DescribeAlarms ON arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"
       PublishNotifications     = "sns:Publish ON arn:aws:sns:us-east-1:123456789012:flag-rollback-notifications"
       UseEncryptionKeys        = "kms:Decrypt kms:GenerateDataKey ON arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -99,6 +100,33 @@ run "long_name_keeps_the_role_name_within_64_characters" {
   assert {
     condition     = length(var.name) == 52 && aws_iam_role.function.name_prefix == "checkout-feature-flag-rollback-for-th-" && length(aws_iam_role.function.name_prefix) + 26 <= 64
     error_message = "A 52-character name must be cut to a 38-character prefix, leaving the 26-character unique suffix within IAM's 64-character role-name limit."
+  }
+}
+
+run "destroy_cleanup_invokes_the_function_on_every_lifecycle_event" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_invocation.cleanup.lifecycle_scope == "CRUD" && aws_lambda_invocation.cleanup.function_name == "flag-rollback"
+    error_message = "The cleanup invocation must call the function on create, update and delete (lifecycle_scope CRUD)."
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_invocation.cleanup.input) == { flag_rollback = "lifecycle", profile = "app1234/prf1234", delete_own_versions = true }
+    error_message = "The cleanup input names the profile whose versions it deletes and leaves the provider's tf key free."
+  }
+}
+
+run "destroy_cleanup_keeps_the_versions_of_a_profile_that_outlives_the_stack" {
+  command = plan
+
+  variables {
+    delete_own_versions_on_destroy = false
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_invocation.cleanup.input).delete_own_versions == false
+    error_message = "delete_own_versions_on_destroy = false must reach the function's lifecycle input."
   }
 }
 
