@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-Action = Literal["rollback", "restore", "status"]
-ACTIONS: tuple[Action, ...] = ("rollback", "restore", "status")
+Action = Literal["rollback", "restore", "status", "holds"]
+ACTIONS: tuple[Action, ...] = ("rollback", "restore", "status", "holds")
 ALARM_STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")
 MAX_FLAG_LENGTH = 256
 MAX_REASON_LENGTH = 1000
@@ -147,6 +147,8 @@ def parse_direct(event: dict[str, object]) -> list[Item]:
     action = event.get("action")
     if action not in ACTIONS:
         return [Rejected("direct", f"action must be one of {', '.join(ACTIONS)}")]
+    if action == "holds":  # lists every held flag: no flag to name
+        return [DirectRequest(action=action, flag="", reason="list holds", force=False)]
     flag = _text(event.get("flag"), MAX_FLAG_LENGTH + 1)
     if flag is None or len(flag) > MAX_FLAG_LENGTH:
         return [Rejected("direct", f"flag must be a non-empty string of at most {MAX_FLAG_LENGTH}")]

@@ -62,6 +62,7 @@ def _notification(
         error_code=error.code if error else ("flag_not_found" if result.missing else None),
         error_message=error.message if error else _missing_text(result),
         will_retry=isinstance(error, TransientError),
+        hold_note=str(result.state.get("hold_note", "")) or None,
     )
 
 
@@ -123,13 +124,13 @@ def _rejected(settings: Settings, source: str, code: str, reason: str, started: 
 def _status(settings: Settings, flag: str) -> Result:
     """A read: logged, never notified or counted as a failed rollback."""
     try:
-        result = service.status(settings, flag)
+        result = service.list_holds(settings) if not flag else service.status(settings, flag)
     except RollbackError as error:
         log("status_failed", level="ERROR", flag=flag, error=error.code, message=error.message)
         if isinstance(error, TransientError):
             raise
         return Result("status", "failed", (flag,), detail=error.message, dry_run=settings.dry_run)
-    log("status", flag=flag, state=result.state)
+    log(result.action, flag=flag or None, state=result.state)
     return result
 
 
@@ -166,6 +167,8 @@ def _alarm_results(
 
 
 def _direct(settings: Settings, item: DirectRequest, deadline: float, started: float) -> Result:
+    if item.action == "holds":
+        return _status(settings, "")
     if item.action == "status":
         return _status(settings, item.flag)
     request = Request(item.action, (item.flag,), item.reason, force=item.force)

@@ -58,6 +58,8 @@ class Notification:
     error_code: str | None = None
     error_message: str | None = None
     will_retry: bool = False
+    # Held flags: set when a flag flaps and stays held until a forced restore.
+    hold_note: str | None = None
 
 
 def document(note: Notification) -> dict[str, object]:
@@ -102,6 +104,8 @@ def email_text(note: Notification) -> str:
         f"profile {note.configuration_profile_id}",
         f"Time (UTC):     {note.occurred_at}",
     ]
+    if note.hold_note:
+        lines += ["", f"Hold:           {note.hold_note}"]
     if note.error_code:
         lines += ["", f"Error:          {note.error_code}: {note.error_message}"]
         lines.append(

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flag_rollback.errors import SettingsError
+from flag_rollback.hold_settings import HoldSettings, load_hold_settings
 
 DEFAULT_STRATEGY_ID = "AppConfig.AllAtOnce"
 DEFAULT_ALARM_NAME_PATTERN = r"^FeatureFlag-(?P<flag>.+)-ErrorRate$"
@@ -35,6 +36,7 @@ class Settings:
     alarm_pattern: re.Pattern[str]
     dry_run: bool
     metrics_namespace: str
+    holds: HoldSettings
 
 
 def _get(environ: Mapping[str, str], name: str) -> str | None:
@@ -110,6 +112,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         alarm_pattern=_pattern(environ),
         dry_run=_dry_run(environ),
         metrics_namespace=_namespace(environ),
+        # Evaluated last: the IDs and the strategy above are valid by now.
+        holds=load_hold_settings(environ, _strategy(environ), _STRATEGY_ID),
     )
 
 
