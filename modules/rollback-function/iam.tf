@@ -12,6 +12,13 @@ locals {
   dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
 }
 
+# Held flags and the guarded restore.
+locals {
+  restore_strategy_arn = "arn:${local.partition}:appconfig:${local.region}:${local.account_id}:deploymentstrategy/${local.restore_strategy_id}"
+  # An SSM parameter ARN is "parameter" followed by the name, which starts with "/".
+  holds_path_arn = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.holds_parameter_path}"
+}
+
 data "aws_iam_policy_document" "assume" {
   statement {
     sid     = "LambdaAssumesRole"
@@ -57,7 +64,7 @@ data "aws_iam_policy_document" "function" {
   statement {
     sid       = "DeployFlagVersion"
     actions   = ["appconfig:StartDeployment"]
-    resources = [local.environment_arn, local.profile_arn, local.strategy_arn]
+    resources = distinct([local.environment_arn, local.profile_arn, local.strategy_arn, local.restore_strategy_arn])
   }
 
   statement {
@@ -74,6 +81,20 @@ data "aws_iam_policy_document" "function" {
     sid       = "WriteFlagVersion"
     actions   = ["appconfig:CreateHostedConfigurationVersion"]
     resources = [local.profile_arn]
+  }
+
+  # Held flags: one parameter per flag under the path (read, written on rollback and
+  # restore); GetParametersByPath (the holds action) is authorised against the path itself.
+  statement {
+    sid       = "KeepHolds"
+    actions   = ["ssm:GetParameter", "ssm:PutParameter"]
+    resources = ["${local.holds_path_arn}/*"]
+  }
+
+  statement {
+    sid       = "ListHolds"
+    actions   = ["ssm:GetParametersByPath"]
+    resources = [local.holds_path_arn]
   }
 
   # DescribeAlarms is read-only. The function lists its flag alarms by name prefix (and
