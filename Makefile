@@ -16,8 +16,9 @@ PYTEST_WORKERS ?= 2
 
 PY    := $(VENV)/bin/python
 CACHE := $(CURDIR)/.cache
-DIST  := dist
-ZIP   := $(DIST)/flag-rollback.zip
+# The function package ships with the module (committed, so a `git::...?ref=` import needs no
+# build step); `make build` rewrites it and its .sha256 byte for byte from lambda/.
+ZIP   := modules/rollback-function/package/flag-rollback.zip
 
 # Terraform installs providers through this CLI configuration: a local mirror found at
 # run time when one exists (offline machines), the public registry otherwise.
@@ -30,9 +31,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 TF_MODULES  := $(patsubst %/versions.tf,%,$(wildcard modules/*/versions.tf))
 TF_EXAMPLES := $(patsubst %/versions.tf,%,$(wildcard examples/*/versions.tf))
 TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES)
-# Folders with native `terraform test` files: the root (tests/*.tftest.hcl) and every submodule.
+# Folders with native `terraform test` files: the root (tests/*.tftest.hcl), every submodule and
+# every example.
 TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
-  $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl))))
+  $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl examples/*/tests/*.tftest.hcl))))
 # Terraform folders checked or tested at once (each command loads the ~675 MB provider).
 TF_JOBS ?= 2
 
@@ -84,39 +86,39 @@ lock: ## Re-resolve the dev dependencies of pyproject.toml into requirements-dev
 
 ## ---------------------------------------------------------------- build
 
+# No other target depends on build: tests use the committed package, so a payload change
+# committed without `make build` fails tests/test_package.py instead of being rebuilt away.
 .PHONY: build
-build: $(ZIP) ## Build dist/flag-rollback.zip (deterministic: same source, same bytes)
-
-$(ZIP): tools/build_zip.py $(shell find lambda/flag_rollback -type f -not -path '*/__pycache__/*' 2>/dev/null)
-	$(PYTHON) tools/build_zip.py lambda/flag_rollback $@
+build: ## Rebuild the committed function package and its .sha256 (same source, same bytes)
+	$(PYTHON) tools/build_zip.py lambda/flag_rollback $(ZIP)
 
 ## ---------------------------------------------------------------- test
 
 .PHONY: test
-test: setup build test-python test-terraform ## Run every test: unit, emulator, terraform, end-to-end, bench smoke
+test: setup test-python test-terraform ## Run every test: unit, emulator, terraform, end-to-end, bench smoke
 
 .PHONY: test-python
-test-python: setup build ## Run the pytest suites (PYTEST_ARGS passes extra flags)
+test-python: setup ## Run the pytest suites (PYTEST_ARGS passes extra flags)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: test-terraform
-test-terraform: setup build ## Run the native terraform tests (mock provider) of the root and every submodule
+test-terraform: setup ## Run the native terraform tests (mock provider) of the root, submodules and examples
 	@$(call tf_init,$(TF_TEST_DIRS))
 	@$(call tf_each,test,$(TF_TEST_DIRS))
 
 ## ---------------------------------------------------------------- lint
 
 .PHONY: lint
-lint: setup setup-checkov build lint-python lint-terraform ## Run every linter: ruff, mypy, terraform fmt/validate, checkov
+lint: setup setup-checkov lint-python lint-terraform ## Run every linter: ruff, mypy, terraform fmt/validate, checkov
 
 .PHONY: lint-python
 lint-python: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check lambda tools
+	$(VENV)/bin/ruff format --check lambda tools emulator
 	$(VENV)/bin/mypy
 
 .PHONY: lint-terraform
-lint-terraform: setup setup-checkov build
+lint-terraform: setup setup-checkov
 	$(TERRAFORM) fmt -check -recursive -diff
 	@$(call tf_init,$(TF_DIRS))
 	@$(call tf_each,validate,$(TF_DIRS))
@@ -130,25 +132,25 @@ docs: setup ## Regenerate the inputs/outputs tables of every module's and exampl
 .PHONY: fmt
 fmt: setup ## Format Terraform and Python code in place
 	$(TERRAFORM) fmt -recursive
-	$(VENV)/bin/ruff format lambda tools
+	$(VENV)/bin/ruff format lambda tools emulator
 	$(VENV)/bin/ruff check --fix .
 
 ## ---------------------------------------------------------------- run
 
 .PHONY: emulator
 emulator: setup ## Serve the local AWS emulator on 127.0.0.1:$(PORT) until Ctrl-C
-	$(PY) -m tests.emulator --port $(PORT)
+	$(PY) -m emulator --port $(PORT)
 
 .PHONY: demo
-demo: setup build ## Apply examples/complete against the emulator, fire an alarm, show the rollback
+demo: setup ## Apply examples/complete against the emulator, fire an alarm, show the rollback
 	$(PY) tools/demo.py
 
 .PHONY: bench
-bench: setup build ## Measure speed, API calls, storms and module scale into bench/
+bench: setup ## Measure speed, API calls, storms and module scale into bench/
 	$(PY) -m bench
 
 .PHONY: clean
 clean: ## Remove build output, caches and Terraform working folders (keeps .venv)
-	rm -rf $(DIST) $(CACHE) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf dist $(CACHE) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -name .terraform -type d -prune -exec rm -rf {} + -o -name '*.tfstate*' -exec rm -f {} + \
 	  -o -name .terraform.lock.hcl -exec rm -f {} + -o -name tf_resources.json -exec rm -f {} +

@@ -1,9 +1,5 @@
 # Composition only: every resource lives in a submodule under modules/.
 
-locals {
-  package_path = coalesce(var.package_path, "${path.module}/dist/flag-rollback.zip")
-}
-
 # Held flags live in SSM Parameter Store, one parameter per flag under this path (the
 # function's default for the same IDs; lambda/README.md, "Held flags").
 locals {
@@ -70,6 +66,9 @@ module "function" {
   trigger            = var.trigger
   alarm_topic_arn    = module.notifications.alarm_topic_arn
 
+  # About 20 alarms per EventBridge rule at the default event pattern size quota.
+  event_pattern_max_length = var.event_pattern_max_length
+
   notification_topic_arn        = module.notifications.notification_topic_arn
   kms_key_arns                  = distinct(compact([module.notifications.kms_key_arn, module.notifications.notification_topic_kms_key_arn]))
   dead_letter_queue_kms_key_arn = module.notifications.kms_key_arn
@@ -77,7 +76,7 @@ module "function" {
   dry_run           = var.dry_run
   metrics_namespace = var.metrics_namespace
 
-  package_path                   = local.package_path
+  package_path                   = var.package_path
   package_s3                     = var.package_s3
   runtime                        = var.lambda_runtime
   architecture                   = var.lambda_architecture
@@ -85,8 +84,11 @@ module "function" {
   timeout                        = var.lambda_timeout
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
   maximum_retry_attempts         = var.lambda_maximum_retry_attempts
+  maximum_event_age_in_seconds   = var.lambda_maximum_event_age_in_seconds
   log_retention_in_days          = var.lambda_log_retention_in_days
   log_level                      = var.lambda_log_level
+  log_kms_key_arn                = var.lambda_log_kms_key_arn
+  code_signing_config_arn        = var.lambda_code_signing_config_arn
   create_function_alarms         = var.create_function_alarms
 
   holds_parameter_path           = local.holds_parameter_path
@@ -113,7 +115,7 @@ module "deployment_guard" {
   notification_topic_arn             = module.notifications.notification_topic_arn
   kms_key_arns                       = distinct(compact([module.notifications.kms_key_arn, module.notifications.notification_topic_kms_key_arn]))
 
-  package_path          = local.package_path
+  package_path          = module.function.package_path
   package_s3            = var.package_s3
   runtime               = var.lambda_runtime
   architecture          = var.lambda_architecture

@@ -59,7 +59,7 @@ output "dead_letter_queue_url" {
 }
 
 output "event_rule_arns" {
-  description = "ARNs of the EventBridge rules invoking the function (one per about 40 alarms: an event pattern holds at most 4096 characters); null when the trigger is \"sns\"."
+  description = "ARNs of the EventBridge rules invoking the function (about 20 alarms per rule at EventBridge's default event pattern size quota of 2048 characters; see event_pattern_max_length); null when the trigger is \"sns\"."
   value       = module.function.event_rule_arns
 }
 

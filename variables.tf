@@ -9,7 +9,7 @@ variable "name_prefix" {
 
   validation {
     condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,39}$", var.name_prefix))
-    error_message = "name_prefix must be 1-40 characters of letters, digits, '_' or '-', starting with a letter or digit (for example \"checkout-flags\")."
+    error_message = "name_prefix must be 1-40 characters of letters, digits, '_' or '-', starting with a letter or digit (for example \"flag-rollback\")."
   }
 }
 
@@ -69,7 +69,7 @@ variable "metric_convention" {
   default = {}
 
   validation {
-    condition     = can(regex("^[^:]{1,255}$", var.metric_convention.namespace)) && !startswith(var.metric_convention.namespace, "AWS/")
+    condition     = can(regex("^[^:][^:]{0,254}$", var.metric_convention.namespace)) && !startswith(var.metric_convention.namespace, "AWS/")
     error_message = "metric_convention.namespace must be 1-255 characters without ':' and must not start with \"AWS/\" (for example \"FeatureFlags\")."
   }
 }
@@ -167,7 +167,7 @@ variable "appconfig_deployment_strategy_id" {
 }
 
 variable "appconfig_initial_configuration" {
-  description = "JSON document stored as the first hosted version of the created profile; null stores none."
+  description = "JSON document stored as the first hosted version of the created profile; null stores none. It is a seed: later edits are ignored, so they never deploy every flag again over the function's rollbacks (see \"Managing the flag document\" in the README)."
   type        = string
   default     = null
 
@@ -188,7 +188,7 @@ variable "appconfig_deploy_initial_configuration" {
 ################################################################################
 
 variable "notification_topic_arn" {
-  description = "ARN of an existing SNS topic that notifies people. null creates one, encrypted with the module's KMS key."
+  description = "ARN of an existing SNS topic that notifies people. null creates one, encrypted with the module's KMS key. The function's own alarms publish to it: its topic policy must let cloudwatch.amazonaws.com publish, and it must not use the AWS-managed key alias/aws/sns, which CloudWatch cannot use."
   type        = string
   default     = null
 
@@ -208,7 +208,7 @@ variable "notifications_create" {
 }
 
 variable "notification_topic_kms_key_arn" {
-  description = "ARN of the KMS key of the existing notification topic, so the function may publish to it; null when it has none."
+  description = "ARN of the customer-managed KMS key of the existing notification topic, so the function may publish to it (its policy must admit cloudwatch.amazonaws.com too); the plan reads it and fails on the AWS-managed SNS key. null only when the topic is not encrypted."
   type        = string
   default     = null
 
@@ -225,7 +225,7 @@ variable "kms_key_arn" {
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), not an alias, or null to create a key."
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), or null to create a key."
   }
 }
 
@@ -241,7 +241,7 @@ variable "notification_emails" {
 }
 
 variable "notification_https_endpoints" {
-  description = "HTTPS URLs subscribed to the notification topic."
+  description = "HTTPS URLs subscribed to the notification topic. Each must confirm its own subscription (as PagerDuty's and Opsgenie's endpoints do): the apply waits for it and fails without it. Chat incoming webhooks (Slack, Teams, Chime) never confirm: subscribe AWS Chatbot or a forwarding Lambda function to notification_topic_arn instead."
   type        = list(string)
   default     = []
 
@@ -277,6 +277,17 @@ variable "trigger" {
   }
 }
 
+variable "event_pattern_max_length" {
+  description = "With trigger = \"eventbridge\": the longest event pattern, in characters, a rule may have. EventBridge's \"Event pattern size\" quota is 2048 by default (about 20 alarms per rule); the alarms are spread over as many rules as needed. Raise it (up to 4096) only after raising that quota in Service Quotas."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.event_pattern_max_length >= 512 && var.event_pattern_max_length <= 4096 && floor(var.event_pattern_max_length) == var.event_pattern_max_length
+    error_message = "event_pattern_max_length must be a whole number between 512 and 4096: your account's EventBridge \"Event pattern size\" quota, 2048 unless you raised it."
+  }
+}
+
 variable "dry_run" {
   description = "When true the function reports what it would roll back and changes nothing."
   type        = bool
@@ -299,13 +310,13 @@ variable "metrics_namespace" {
 ################################################################################
 
 variable "package_path" {
-  description = "Path of the function zip. null means dist/flag-rollback.zip inside this module, which `make build` writes."
+  description = "Path of a function zip to deploy instead of the package committed with the module. null deploys the committed package (modules/rollback-function/package/flag-rollback.zip, rebuilt by `make build`)."
   type        = string
   default     = null
 
   validation {
     condition     = var.package_path == null || endswith(coalesce(var.package_path, "-"), ".zip")
-    error_message = "package_path must be the path of a .zip file (for example \"dist/flag-rollback.zip\"), or null for the one `make build` writes."
+    error_message = "package_path must be the path of a .zip file (for example \"build/flag-rollback.zip\"), or null for the package committed with the module."
   }
 }
 
@@ -370,13 +381,24 @@ variable "lambda_timeout" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Concurrency reserved for the function; 1 serialises rollbacks."
+  description = "Concurrency reserved for the function; null (the default) reserves none, which a new account (quota 10, of which Lambda keeps 10 unreserved) can apply. Concurrent rollbacks are safe without it: an alarm storm is coalesced into one version and writes carry an optimistic lock. 1 serialises rollbacks where the quota allows."
   type        = number
-  default     = 1
+  default     = null
 
   validation {
-    condition     = var.lambda_reserved_concurrent_executions >= 1 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions
-    error_message = "lambda_reserved_concurrent_executions must be a whole number of at least 1."
+    condition     = var.lambda_reserved_concurrent_executions == null || try(var.lambda_reserved_concurrent_executions >= 1 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions, false)
+    error_message = "lambda_reserved_concurrent_executions must be null (no reservation) or a whole number of at least 1."
+  }
+}
+
+variable "lambda_maximum_event_age_in_seconds" {
+  description = "How long Lambda keeps retrying an asynchronous event before sending it to the dead-letter queue, in seconds (60-21600)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.lambda_maximum_event_age_in_seconds >= 60 && var.lambda_maximum_event_age_in_seconds <= 21600
+    error_message = "lambda_maximum_event_age_in_seconds must be between 60 and 21600, as Lambda accepts."
   }
 }
 
@@ -410,6 +432,28 @@ variable "lambda_log_level" {
   validation {
     condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.lambda_log_level)
     error_message = "lambda_log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "lambda_log_kms_key_arn" {
+  description = "ARN of a KMS key that encrypts the function's log group (its policy must admit CloudWatch Logs). null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.lambda_log_kms_key_arn))
+    error_message = "lambda_log_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), or null."
+  }
+}
+
+variable "lambda_code_signing_config_arn" {
+  description = "ARN of a Lambda code signing configuration to enforce on the package. null: no code signing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_code_signing_config_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17}$", var.lambda_code_signing_config_arn))
+    error_message = "lambda_code_signing_config_arn must be a Lambda code signing configuration ARN (arn:aws:lambda:REGION:ACCOUNT:code-signing-config:csc-...), or null."
   }
 }
 

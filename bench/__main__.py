@@ -47,7 +47,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small N (used by the smoke test)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="output folder (bench/)")
     parser.add_argument(
-        "--zip", type=Path, default=ZIP_PATH, help="the deployment package (dist/flag-rollback.zip)"
+        "--zip", type=Path, default=ZIP_PATH, help="the package (default: the committed one)"
     )
     parser.add_argument("--only", nargs="+", choices=sorted(FIGURES), help="run only these figures")
     return parser.parse_args(argv)

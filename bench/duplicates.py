@@ -23,7 +23,7 @@ from bench.storm import (
     storm_deliveries,
 )
 from bench.world import World, disabled_flags, flag_names
-from tests.emulator import emulated_aws
+from emulator import emulated_aws
 
 COPIES = 10
 MAX_VERSIONS = 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import BenchError, Context, FigureResult, Row
-from tests.emulator import EmulatorServer
+from emulator import EmulatorThread
 from tools.harness.env import configure_terraform
 from tools.harness.terraform import Terraform, TerraformError
 from tools.paths import CACHE_DIR, ROOT
@@ -125,7 +125,7 @@ def plan_sizes(
     CACHE_DIR.mkdir(exist_ok=True)
     with (
         tempfile.TemporaryDirectory(prefix="bench-scale-", dir=CACHE_DIR) as folder,
-        EmulatorServer(port=0) as server,
+        EmulatorThread(port=0) as server,
     ):
         work = Path(folder)
         (work / "main.tf").write_text(root_config(work, zip_path))

@@ -23,7 +23,7 @@ from bench.common import (
     timed,
 )
 from bench.world import World, disabled_flags, feature_flags_document, flag_names
-from tests.emulator import emulated_aws
+from emulator import emulated_aws
 
 ROUNDS = 200
 QUICK_ROUNDS = 12

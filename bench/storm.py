@@ -21,7 +21,7 @@ from typing import Any
 
 from bench.common import BenchError, Context, FigureResult, LambdaContext, Row, count, outcomes
 from bench.world import World, disabled_flags, flag_names
-from tests.emulator import emulated_aws
+from emulator import emulated_aws
 
 SIZES = (10, 50, 100)
 QUICK_SIZES = (6,)

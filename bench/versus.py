@@ -16,7 +16,7 @@ from bench.common import BenchError, Context, FigureResult, Row, count, ms, perc
 from bench.duplicates import duplicate_row, run_duplicates
 from bench.storm import QUICK_SIZES, SIZES, Design, ours, run_storm, storm_row, tutorial
 from bench.world import World, feature_flags_document, flag_names
-from tests.emulator import emulated_aws
+from emulator import emulated_aws
 
 ROUNDS = 50
 QUICK_ROUNDS = 4

@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 
 from bench.common import BenchError
-from tests.emulator import config as emulator_config
+from emulator.core import config as emulator_config
 from tools.harness.env import REGION
 
 ALARM_NAME_FORMAT = "FeatureFlag-{}-ErrorRate"

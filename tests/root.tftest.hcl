@@ -112,6 +112,21 @@ run "eventbridge_trigger_creates_the_rule" {
   }
 }
 
+# EventBridge's default event pattern size quota is 2,048 characters: 30 flags need 2 rules.
+run "eventbridge_rules_fit_the_default_pattern_quota" {
+  command = plan
+
+  variables {
+    trigger = "eventbridge"
+    flags   = { for index in range(30) : format("flag%02d", index) => {} }
+  }
+
+  assert {
+    condition     = length(module.function.event_rule_arns) == 2
+    error_message = "30 flags must be spread over 2 EventBridge rules, each pattern within 2048 characters."
+  }
+}
+
 run "existing_notification_topic_is_notified" {
   command = plan
 
@@ -264,6 +279,17 @@ run "rejects_lambda_settings_lambda_refuses" {
   expect_failures = [var.lambda_runtime, var.lambda_memory_size, var.lambda_timeout, var.lambda_maximum_retry_attempts, var.lambda_log_retention_in_days, var.lambda_log_level]
 }
 
+run "rejects_reserved_concurrency_and_pattern_length_aws_refuses" {
+  command = plan
+
+  variables {
+    lambda_reserved_concurrent_executions = 0
+    event_pattern_max_length              = 10000
+  }
+
+  expect_failures = [var.lambda_reserved_concurrent_executions, var.event_pattern_max_length]
+}
+
 run "rejects_alarm_format_without_placeholder" {
   command = plan
 
@@ -295,7 +321,7 @@ run "rejects_package_that_is_not_a_zip" {
   expect_failures = [var.package_path, var.package_s3]
 }
 
-run "default_package_is_the_zip_make_build_writes" {
+run "default_package_is_the_one_committed_with_the_module" {
   command = plan
 
   variables {
@@ -303,8 +329,8 @@ run "default_package_is_the_zip_make_build_writes" {
   }
 
   assert {
-    condition     = module.function.package_path == "./dist/flag-rollback.zip"
-    error_message = "Without package_path the function must deploy dist/flag-rollback.zip of this module (run `make build` first)."
+    condition     = module.function.package_path == "modules/rollback-function/package/flag-rollback.zip" && module.function.function_name == "checkout"
+    error_message = "Without package_path the function must deploy the package committed in modules/rollback-function/package/ (no build step)."
   }
 }
 
@@ -354,4 +380,50 @@ run "rejects_unknown_guard_mode_and_anti_flap_values" {
   }
 
   expect_failures = [var.guard_mode, var.restore_cooldown_seconds, var.flap_limit, var.flap_window_seconds]
+}
+
+run "function_inputs_reach_the_function" {
+  command = plan
+
+  variables {
+    lambda_maximum_event_age_in_seconds = 600
+    lambda_log_kms_key_arn              = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    lambda_code_signing_config_arn      = "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0"
+  }
+
+  assert {
+    condition     = module.function.maximum_event_age_in_seconds == 600
+    error_message = "lambda_maximum_event_age_in_seconds must reach the function's asynchronous invoke configuration."
+  }
+
+  assert {
+    condition     = module.function.log_group_kms_key_arn == var.lambda_log_kms_key_arn
+    error_message = "lambda_log_kms_key_arn must encrypt the function's log group."
+  }
+
+  assert {
+    condition     = module.function.code_signing_config_arn == var.lambda_code_signing_config_arn
+    error_message = "lambda_code_signing_config_arn must reach the function."
+  }
+}
+
+run "function_inputs_default_to_the_submodule_defaults" {
+  command = plan
+
+  assert {
+    condition     = module.function.maximum_event_age_in_seconds == 3600 && module.function.log_group_kms_key_arn == null && module.function.code_signing_config_arn == null
+    error_message = "Unset, the new function inputs keep the submodule's defaults (one hour, no log key, no code signing)."
+  }
+}
+
+run "rejects_function_inputs_lambda_refuses" {
+  command = plan
+
+  variables {
+    lambda_maximum_event_age_in_seconds = 30
+    lambda_log_kms_key_arn              = "alias/logs"
+    lambda_code_signing_config_arn      = "csc-0123456789abcdef0"
+  }
+
+  expect_failures = [var.lambda_maximum_event_age_in_seconds, var.lambda_log_kms_key_arn, var.lambda_code_signing_config_arn]
 }

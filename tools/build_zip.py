@@ -5,11 +5,15 @@ no ``__pycache__``/``.pyc`` (a pinned-timestamp .pyc would be stale and recompil
 on every cold start). Only the package itself goes in: no tests, no caches.
 That keeps ``source_code_hash`` stable, so Terraform shows no perpetual diff.
 
+Beside the zip it writes ``<zip>.sha256`` in ``sha256sum`` format, so anyone can check the
+committed package (``sha256sum -c flag-rollback.zip.sha256``).
+
 Usage: python tools/build_zip.py SOURCE_PACKAGE_DIR OUTPUT_ZIP
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import zipfile
 from pathlib import Path
@@ -31,8 +35,18 @@ def package_files(package: Path) -> list[Path]:
     )
 
 
+def checksum_path(output: Path) -> Path:
+    """Where the SHA-256 of ``output`` is written: ``<output>.sha256``."""
+    return output.with_name(output.name + ".sha256")
+
+
+def checksum_line(output: Path) -> str:
+    """The ``sha256sum`` line of ``output``: hex digest, two spaces, file name."""
+    return f"{hashlib.sha256(output.read_bytes()).hexdigest()}  {output.name}\n"
+
+
 def build(package: Path, output: Path) -> list[str]:
-    """Write the zip and return its entry names."""
+    """Write the zip and its ``.sha256`` beside it; return the zip's entry names."""
     root = package.parent
     names: list[str] = []
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -47,6 +61,7 @@ def build(package: Path, output: Path) -> list[str]:
             archive.writestr(info, path.read_bytes(), compresslevel=9)
             names.append(name)
     tmp.replace(output)
+    checksum_path(output).write_text(checksum_line(output))
     return names
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 """The repository root (the root module's folder)."""
 
-ZIP_PATH = ROOT / "dist" / "flag-rollback.zip"
+ZIP_PATH = ROOT / "modules" / "rollback-function" / "package" / "flag-rollback.zip"
 """The deployment package `make build` writes (tools/build_zip.py)."""
 
 CACHE_DIR = ROOT / ".cache"

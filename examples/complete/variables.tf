@@ -49,7 +49,7 @@ variable "dry_run" {
 }
 
 variable "package_path" {
-  description = "Path of the function zip; null uses dist/flag-rollback.zip of the module (`make build`)."
+  description = "Path of a function zip to deploy; null deploys the package committed with the module."
   type        = string
   default     = null
 }

@@ -17,6 +17,19 @@ resource "aws_appconfig_configuration_profile" "flags" {
   type           = "AWS.AppConfig.FeatureFlags"
 }
 
+# AppConfig allows 20 deployment strategies per account and region by default: one strategy
+# for every stack (and environment) soon runs out, so the stacks share this one. A rollback
+# must act at once: all targets, no growth time, no bake time.
+resource "aws_appconfig_deployment_strategy" "emergency" {
+  name                           = "${var.application_name}-emergency"
+  description                    = "Emergency rollback of ${var.application_name}'s flags: all targets at once, no bake time."
+  deployment_duration_in_minutes = 0
+  final_bake_time_in_minutes     = 0
+  growth_factor                  = 100
+  growth_type                    = "LINEAR"
+  replicate_to                   = "NONE"
+}
+
 module "flag_rollback" {
   source   = "../.."
   for_each = var.environments
@@ -29,9 +42,10 @@ module "flag_rollback" {
   metric_convention = { extra_dimensions = { Environment = each.key } }
 
   # These IDs exist only after apply: say explicitly that the stack must not create them.
-  appconfig_create                   = { application = false, configuration_profile = false }
+  appconfig_create                   = { application = false, configuration_profile = false, deployment_strategy = false }
   appconfig_application_id           = aws_appconfig_application.shop.id
   appconfig_configuration_profile_id = aws_appconfig_configuration_profile.flags.configuration_profile_id
+  appconfig_deployment_strategy_id   = aws_appconfig_deployment_strategy.emergency.id
   appconfig_environment_name         = each.key
 
   notification_emails = each.value.notification_emails

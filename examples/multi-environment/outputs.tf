@@ -8,6 +8,11 @@ output "appconfig_configuration_profile_id" {
   value       = aws_appconfig_configuration_profile.flags.configuration_profile_id
 }
 
+output "appconfig_deployment_strategy_id" {
+  description = "The emergency deployment strategy every stack's rollback deploys with."
+  value       = aws_appconfig_deployment_strategy.emergency.id
+}
+
 output "stacks" {
   description = "Per environment: its AppConfig environment, function and alarm names."
   value = {
@@ -16,6 +21,7 @@ output "stacks" {
       function_name            = stack.function_name
       alarm_names              = stack.alarm_names
       notification_topic_arn   = stack.notification_topic_arn
+      deployment_strategy_id   = stack.appconfig_deployment_strategy_id
     }
   }
 }

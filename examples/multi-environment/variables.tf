@@ -30,7 +30,7 @@ variable "environments" {
 }
 
 variable "package_path" {
-  description = "Path of the function zip; null uses dist/flag-rollback.zip of the module (`make build`)."
+  description = "Path of a function zip to deploy; null deploys the package committed with the module."
   type        = string
   default     = null
 }

@@ -55,6 +55,11 @@ resource "aws_appconfig_deployment_strategy" "emergency" {
   tags                           = var.tags
 }
 
+# The initial version and its deployment are a seed. Once the function has rolled a flag back,
+# a new version of this document (every flag as written, e.g. after adding a flag) deployed by
+# Terraform would re-enable it; so later edits of initial_configuration, and any input that
+# would replace the deployment (its strategy, say), change nothing in AWS. To publish a new
+# document, see the README ("Managing the flag document").
 resource "aws_appconfig_hosted_configuration_version" "initial" {
   count = local.create_version ? 1 : 0
 
@@ -63,6 +68,10 @@ resource "aws_appconfig_hosted_configuration_version" "initial" {
   content_type             = "application/json"
   content                  = var.initial_configuration
   description              = "Initial flags, written by Terraform."
+
+  lifecycle {
+    ignore_changes = [content, content_type]
+  }
 }
 
 resource "aws_appconfig_deployment" "initial" {
@@ -77,6 +86,8 @@ resource "aws_appconfig_deployment" "initial" {
   tags                     = var.tags
 
   lifecycle {
+    ignore_changes = all
+
     precondition {
       condition     = local.create_version
       error_message = "deploy_initial_configuration needs a hosted version to deploy: set initial_configuration (and let this module create the configuration profile)."

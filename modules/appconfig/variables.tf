@@ -104,7 +104,7 @@ variable "profile_type" {
 }
 
 variable "initial_configuration" {
-  description = "JSON document stored as the first hosted configuration version of the created profile. null stores none (your release process writes versions)."
+  description = "JSON document stored as the first hosted configuration version of the created profile. null stores none (your release process writes versions). It is a seed: Terraform ignores later edits, since deploying it again would re-enable flags the function has rolled back."
   type        = string
   default     = null
 

@@ -30,8 +30,10 @@ data "aws_iam_policy_document" "guard_assume" {
   }
 }
 
+# IAM names are global to the account: name_prefix (the provider appends a unique suffix) keeps
+# two regions' stacks of the same name apart, as the rollback function's role does.
 resource "aws_iam_role" "guard" {
-  name               = "${var.name}-guard-role"
+  name_prefix        = "${substr(var.name, 0, 31)}-guard-"
   description        = "Execution role of the ${var.name} deployment guard."
   assume_role_policy = data.aws_iam_policy_document.guard_assume.json
   tags               = var.tags
@@ -101,7 +103,7 @@ data "aws_iam_policy_document" "extension_assume" {
 }
 
 resource "aws_iam_role" "extension" {
-  name               = "${var.name}-guard-extension"
+  name_prefix        = "${substr(var.name, 0, 27)}-guard-ext-"
   description        = "Assumed by AppConfig to invoke the ${var.name} deployment guard."
   assume_role_policy = data.aws_iam_policy_document.extension_assume.json
   tags               = var.tags

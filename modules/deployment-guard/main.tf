@@ -7,8 +7,9 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  partition = data.aws_partition.current.partition
+  # The region from the EC2 endpoint, valid in provider 5.x and 6.x (as rollback-function does).
+  region     = split(".", data.aws_region.current.endpoint)[1]
   account_id = data.aws_caller_identity.current.account_id
 
   use_s3         = var.package_s3 != null

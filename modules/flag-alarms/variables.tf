@@ -31,6 +31,11 @@ variable "flags" {
   }
 
   validation {
+    condition     = length(var.flags) > 0
+    error_message = "flags must name at least one flag to watch, for example { new_checkout = {} }."
+  }
+
+  validation {
     condition     = alltrue([for flag in values(var.flags) : flag.threshold > 0 && flag.threshold <= 100])
     error_message = "Every flag's threshold is an error rate in percent: a number greater than 0 and at most 100."
   }

@@ -6,9 +6,13 @@ locals {
   # An explicit var.create entry wins: it is known at plan time even when the ARN is not.
   create_key                = coalesce(var.create.kms_key, var.kms_key_arn == null)
   create_notification_topic = coalesce(var.create.notification_topic, var.notification_topic_arn == null)
+  # An existing topic's key is read at plan time, unless it comes from the same apply.
+  check_notification_topic_key = !local.create_notification_topic && var.create.notification_topic == null && var.notification_topic_kms_key_arn != null
 
-  partition        = data.aws_partition.current.partition
-  region           = data.aws_region.current.name
+  partition = data.aws_partition.current.partition
+  # The region from the EC2 endpoint ("ec2.REGION.DNS-SUFFIX"): `name` is deprecated in provider
+  # 6.x and `id` in 6.47, while `region` does not exist in 5.x; `endpoint` is valid in both.
+  region           = split(".", data.aws_region.current.endpoint)[1]
   account_id       = data.aws_caller_identity.current.account_id
   account_root_arn = "arn:${local.partition}:iam::${local.account_id}:root"
   # Every alarm of this account and region: the topic policies admit no other publisher.
@@ -178,12 +182,34 @@ resource "aws_sns_topic_policy" "topics" {
   policy = each.value.json
 }
 
+# The function's own alarms publish to the notification topic, and CloudWatch cannot use the
+# AWS-managed SNS key (alias/aws/sns): its key policy admits only principals of the account
+# calling through SNS. A given topic's key is checked here so the plan fails, not the alarms.
+data "aws_kms_key" "notification_topic" {
+  count = local.check_notification_topic_key ? 1 : 0
+
+  key_id = var.notification_topic_kms_key_arn
+
+  lifecycle {
+    postcondition {
+      condition     = self.key_manager == "CUSTOMER"
+      error_message = "The notification topic's key ${var.notification_topic_kms_key_arn} is managed by AWS (alias/aws/sns): CloudWatch cannot use it, so the function's own alarms could never notify that topic. Encrypt the topic with a customer-managed key whose key policy lets cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*), or leave notification_topic_arn null so this module creates the topic."
+    }
+  }
+}
+
 resource "aws_sns_topic_subscription" "notifications" {
   for_each = local.subscriptions
 
   topic_arn = local.notification_topic_arn
   protocol  = each.value.protocol
   endpoint  = each.value.endpoint
+
+  # An HTTPS endpoint receives nothing until it confirms its subscription (fetches the
+  # SubscribeURL SNS posts to it). Chat incoming webhooks never do, so the subscription would
+  # stay pending and deliver nothing, silently. Terraform instead waits for the confirmation
+  # and fails the apply when none comes (see var.https_endpoints for what to use instead).
+  endpoint_auto_confirms = each.value.protocol == "https" ? true : null
 
   # The ARN is built from the topic's name, so it carries no dependency on the topic:
   # without this, Subscribe can run before CreateTopic ("Topic does not exist").

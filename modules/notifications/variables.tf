@@ -69,7 +69,7 @@ variable "key_deletion_window_in_days" {
 ################################################################################
 
 variable "notification_topic_arn" {
-  description = "ARN of an existing SNS topic where the rollback function and its own alarms notify people. null creates one, encrypted with the module's key."
+  description = "ARN of an existing SNS topic where the rollback function and its own alarms notify people. null creates one, encrypted with the module's key. Since CloudWatch alarms publish to it, its topic policy must let cloudwatch.amazonaws.com publish (sns:Publish, for alarms of this account), and it must not be encrypted with the AWS-managed key alias/aws/sns, which CloudWatch cannot use (see notification_topic_kms_key_arn)."
   type        = string
   default     = null
 
@@ -80,7 +80,7 @@ variable "notification_topic_arn" {
 }
 
 variable "notification_topic_kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the existing notification topic, so the function may publish to it. Ignored when this module creates the topic; null when the existing topic is not encrypted with a customer-managed key."
+  description = "ARN of the customer-managed KMS key that encrypts the existing notification topic, so the function may publish to it; its key policy must also admit cloudwatch.amazonaws.com. The plan reads the key (kms:DescribeKey) and fails when it is the AWS-managed SNS key, which CloudWatch cannot use; it is not read when create.notification_topic is false (key and topic created in the same apply). Ignored when this module creates the topic; null only when the existing topic is not encrypted."
   type        = string
   default     = null
 
@@ -102,7 +102,7 @@ variable "email_addresses" {
 }
 
 variable "https_endpoints" {
-  description = "HTTPS URLs subscribed to the notification topic (for example a chat webhook)."
+  description = "HTTPS URLs subscribed to the notification topic. Each must confirm its own subscription (fetch the SubscribeURL that SNS posts to it, as PagerDuty and Opsgenie endpoints do): the apply waits for the confirmation and fails without it, instead of leaving a subscription that delivers nothing. Chat incoming webhooks (Slack, Microsoft Teams, Amazon Chime) never confirm and expect their own message format: subscribe AWS Chatbot (Amazon Q Developer in chat applications) to the topic, or a Lambda function that forwards the message to the webhook."
   type        = list(string)
   default     = []
 

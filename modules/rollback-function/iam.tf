@@ -37,8 +37,11 @@ data "aws_iam_policy_document" "assume" {
   }
 }
 
+# IAM names are global to the account, not per region: a fixed "<name>-role" collides when the
+# same name is deployed in two regions. With name_prefix the provider appends a unique
+# 26-character suffix; the prefix is cut to 38 characters so the name fits IAM's 64.
 resource "aws_iam_role" "function" {
-  name               = "${var.name}-role"
+  name_prefix        = "${substr(var.name, 0, 37)}-"
   description        = "Execution role of the ${var.name} feature-flag rollback function."
   assume_role_policy = data.aws_iam_policy_document.assume.json
   tags               = var.tags
@@ -48,25 +51,33 @@ resource "aws_iam_role" "function" {
 # only wildcards are the numbered children AppConfig creates at run time (deployments,
 # hosted configuration versions), the log streams Lambda names itself, and the alarms of
 # this account and region for DescribeAlarms (explained at its statement).
+#
+# AppConfig authorises each call on every resource type the Service Authorization Reference
+# marks required for it, and the application is required for all of them (StartDeployment:
+# application, environment, configuration profile, deployment strategy; StopDeployment:
+# application, environment, deployment). So each AppConfig statement lists the application
+# too; it grants nothing alone, since the same call also needs its environment or profile.
 data "aws_iam_policy_document" "function" {
   statement {
     sid       = "ReadDeployments"
     actions   = ["appconfig:ListDeployments"]
-    resources = [local.environment_arn]
+    resources = [local.application_arn, local.environment_arn]
   }
 
   statement {
     sid       = "StopInProgressDeployment"
     actions   = ["appconfig:StopDeployment"]
-    resources = [local.deployments_arn]
+    resources = [local.application_arn, local.environment_arn, local.deployments_arn]
   }
 
   statement {
     sid       = "DeployFlagVersion"
     actions   = ["appconfig:StartDeployment"]
-    resources = distinct([local.environment_arn, local.profile_arn, local.strategy_arn, local.restore_strategy_arn])
+    resources = distinct([local.application_arn, local.environment_arn, local.profile_arn, local.strategy_arn, local.restore_strategy_arn])
   }
 
+  # The SAR gives hosted configuration versions the profile's ARN pattern today and the
+  # profile/hostedconfigurationversion/<n> pattern in earlier editions: both are granted.
   statement {
     sid = "ReadDeployedFlags"
     actions = [
@@ -74,13 +85,13 @@ data "aws_iam_policy_document" "function" {
       "appconfig:ListHostedConfigurationVersions",
       "appconfig:GetHostedConfigurationVersion",
     ]
-    resources = [local.profile_arn, local.hosted_versions_arn]
+    resources = [local.application_arn, local.profile_arn, local.hosted_versions_arn]
   }
 
   statement {
     sid       = "WriteFlagVersion"
     actions   = ["appconfig:CreateHostedConfigurationVersion"]
-    resources = [local.profile_arn]
+    resources = [local.application_arn, local.profile_arn]
   }
 
   # Held flags: one parameter per flag under the path (read, written on rollback and

@@ -3,13 +3,17 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  partition = data.aws_partition.current.partition
+  # The region from the EC2 endpoint ("ec2.REGION.DNS-SUFFIX"): `name` is deprecated in provider
+  # 6.x and `id` in 6.47, while `region` does not exist in 5.x; `endpoint` is valid in both.
+  region     = split(".", data.aws_region.current.endpoint)[1]
   account_id = data.aws_caller_identity.current.account_id
 
-  use_s3                 = var.package_s3 != null
-  package_exists         = !local.use_s3 && try(fileexists(var.package_path), false)
-  package_hash           = local.use_s3 ? var.package_s3.source_code_hash : try(filebase64sha256(var.package_path), null)
+  use_s3 = var.package_s3 != null
+  # The package committed with the module unless package_path overrides it.
+  package_path           = coalesce(var.package_path, "${path.module}/package/flag-rollback.zip")
+  package_exists         = !local.use_s3 && try(fileexists(local.package_path), false)
+  package_hash           = local.use_s3 ? var.package_s3.source_code_hash : try(filebase64sha256(local.package_path), null)
   log_group_name         = "/aws/lambda/${var.name}"
   dead_letter_queue_name = "${var.name}-dlq"
   # Counts depend only on inputs known at plan time (trigger, create_function_alarms), never
@@ -72,7 +76,7 @@ resource "aws_lambda_function" "rollback" {
   reserved_concurrent_executions = var.reserved_concurrent_executions
   code_signing_config_arn        = var.code_signing_config_arn
 
-  filename          = local.use_s3 ? null : var.package_path
+  filename          = local.use_s3 ? null : local.package_path
   s3_bucket         = try(var.package_s3.bucket, null)
   s3_key            = try(var.package_s3.key, null)
   s3_object_version = try(var.package_s3.object_version, null)
@@ -94,7 +98,7 @@ resource "aws_lambda_function" "rollback" {
   lifecycle {
     precondition {
       condition     = local.use_s3 || local.package_exists
-      error_message = "The function package ${coalesce(var.package_path, "(package_path not set)")} does not exist: run `make build` (it writes dist/flag-rollback.zip), or set package_path to the zip, or package_s3 to an S3 object."
+      error_message = "The function package ${local.package_path} does not exist. Leave package_path null to deploy the package committed with the module (package/flag-rollback.zip), set it to an existing .zip, or set package_s3 to an S3 object."
     }
 
     precondition {

@@ -34,7 +34,7 @@ output "dead_letter_queue_url" {
 }
 
 output "event_rule_arns" {
-  description = "ARNs of the EventBridge rules that invoke the function (one per about 40 alarms: an event pattern holds at most 4096 characters); null when the trigger is \"sns\"."
+  description = "ARNs of the EventBridge rules that invoke the function (as many as event_pattern_max_length needs: about 20 alarms per rule at the default 2048 characters); null when the trigger is \"sns\"."
   value       = local.trigger_eventbridge ? aws_cloudwatch_event_rule.alarms[*].arn : null
 }
 
@@ -50,5 +50,20 @@ output "environment_variables" {
 
 output "package_path" {
   description = "Local path of the deployed zip; null when the package comes from S3."
-  value       = local.use_s3 ? null : var.package_path
+  value       = local.use_s3 ? null : local.package_path
+}
+
+output "log_group_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the function's log group; null when CloudWatch Logs' own encryption is used."
+  value       = aws_cloudwatch_log_group.function.kms_key_id
+}
+
+output "code_signing_config_arn" {
+  description = "ARN of the code signing configuration enforced on the package; null when there is none."
+  value       = aws_lambda_function.rollback.code_signing_config_arn
+}
+
+output "maximum_event_age_in_seconds" {
+  description = "How long Lambda retries an asynchronous event before it goes to the dead-letter queue, in seconds."
+  value       = aws_lambda_function_event_invoke_config.rollback.maximum_event_age_in_seconds
 }

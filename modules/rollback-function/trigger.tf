@@ -3,13 +3,21 @@ locals {
   trigger_eventbridge = var.trigger == "eventbridge"
   alarm_arns          = [for name in var.alarm_names : "${local.alarm_arn_prefix}${name}"]
 
-  # An event pattern holds at most 4096 characters (about 40 alarm ARNs), so the alarms are
-  # spread over as many rules as needed, each matching its own ARNs exactly. The budget
-  # leaves room for the rest of the pattern; each ARN costs its length plus quotes and comma.
-  event_pattern_budget = 3840
-  longest_alarm_arn    = max(0, [for arn in local.alarm_arns : length(arn)]...)
-  alarm_arns_per_rule  = max(1, floor(local.event_pattern_budget / (local.longest_alarm_arn + 3)))
-  alarm_arn_chunks     = local.trigger_eventbridge ? chunklist(local.alarm_arns, local.alarm_arns_per_rule) : []
+  # EventBridge refuses an event pattern longer than its quota (2,048 characters by default,
+  # adjustable), so the alarms are spread over as many rules as needed, each matching its own
+  # ARNs exactly. The pattern is measured as rendered: the rest of the pattern with an empty
+  # resources list, plus each ARN as JSON and one comma between ARNs.
+  event_pattern_base = {
+    source        = ["aws.cloudwatch"]
+    "detail-type" = ["CloudWatch Alarm State Change"]
+    detail = {
+      state = { value = ["ALARM"] }
+    }
+  }
+  event_pattern_overhead = length(jsonencode(merge(local.event_pattern_base, { resources = [] })))
+  longest_alarm_arn      = max(0, [for arn in local.alarm_arns : length(jsonencode(arn))]...)
+  alarm_arns_per_rule    = max(1, floor((var.event_pattern_max_length - local.event_pattern_overhead + 1) / (local.longest_alarm_arn + 1)))
+  alarm_arn_chunks       = local.trigger_eventbridge ? chunklist(local.alarm_arns, local.alarm_arns_per_rule) : []
 }
 
 ################################################################################
@@ -44,17 +52,10 @@ resource "aws_cloudwatch_event_rule" "alarms" {
   count = length(local.alarm_arn_chunks)
 
   # The first rule keeps the plain name, so a stack that grows past one rule renames nothing.
-  name        = count.index == 0 ? "${var.name}-alarms" : "${var.name}-alarms-${count.index + 1}"
-  description = "Flag alarms entering ALARM: invoke the ${var.name} rollback."
-  event_pattern = jsonencode({
-    source        = ["aws.cloudwatch"]
-    "detail-type" = ["CloudWatch Alarm State Change"]
-    resources     = local.alarm_arn_chunks[count.index]
-    detail = {
-      state = { value = ["ALARM"] }
-    }
-  })
-  tags = var.tags
+  name          = count.index == 0 ? "${var.name}-alarms" : "${var.name}-alarms-${count.index + 1}"
+  description   = "Flag alarms entering ALARM: invoke the ${var.name} rollback."
+  event_pattern = jsonencode(merge(local.event_pattern_base, { resources = local.alarm_arn_chunks[count.index] }))
+  tags          = var.tags
 }
 
 resource "aws_cloudwatch_event_target" "alarms" {

@@ -99,6 +99,17 @@ variable "trigger" {
   }
 }
 
+variable "event_pattern_max_length" {
+  description = "Longest event pattern, in characters, the EventBridge rules may have (trigger \"eventbridge\"): EventBridge's \"Event pattern size\" quota, 2048 by default. The alarms are spread over as many rules as this needs; raise it only after raising the quota in Service Quotas."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.event_pattern_max_length >= 512 && var.event_pattern_max_length <= 4096 && floor(var.event_pattern_max_length) == var.event_pattern_max_length
+    error_message = "event_pattern_max_length must be a whole number between 512 and 4096 (PutRule's limit): your account's EventBridge \"Event pattern size\" quota, 2048 unless you raised it."
+  }
+}
+
 variable "alarm_topic_arn" {
   description = "ARN of the SNS topic the flag alarms publish to; required when trigger is \"sns\"."
   type        = string
@@ -173,7 +184,7 @@ variable "metrics_namespace" {
 ################################################################################
 
 variable "package_path" {
-  description = "Path of the function's zip on the machine running Terraform (what `make build` writes). Ignored when package_s3 is set."
+  description = "Path of a function zip on the machine running Terraform. null deploys the package committed with this module (package/flag-rollback.zip, rebuilt by `make build`). Ignored when package_s3 is set."
   type        = string
   default     = null
 }
@@ -238,13 +249,13 @@ variable "timeout" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Concurrent executions reserved for the function. The default 1 serialises rollbacks so two alarms never race to write the same configuration."
+  description = "Concurrent executions reserved for the function. null (the default) reserves none: Lambda refuses any reservation that leaves fewer than its minimum unreserved executions (10 in a new account, whose whole quota is 10), and concurrent rollbacks are already safe (one alarm storm is coalesced into one version, and every write carries an optimistic lock). Set a number (for example 1, to serialise rollbacks) only where the account's concurrency quota leaves room for it."
   type        = number
-  default     = 1
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
-    error_message = "reserved_concurrent_executions must be a whole number of at least 1."
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null (no reservation) or a whole number of at least 1; to stop the function entirely, disable its trigger instead of reserving 0."
   }
 }
 
@@ -307,6 +318,12 @@ variable "code_signing_config_arn" {
   description = "ARN of a Lambda code signing configuration to enforce on the package. null: no code signing."
   type        = string
   default     = null
+
+  # The ARN pattern of botocore's Lambda model (shape CodeSigningConfigArn).
+  validation {
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17}$", var.code_signing_config_arn))
+    error_message = "code_signing_config_arn must be a Lambda code signing configuration ARN (arn:aws:lambda:REGION:ACCOUNT:code-signing-config:csc-...), or null."
+  }
 }
 
 variable "create_function_alarms" {

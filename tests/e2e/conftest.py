@@ -6,8 +6,8 @@ scenario starts from the flags Terraform deployed (`scenario`). The few one-off 
 (examples/minimal, the EventBridge trigger) get an emulator of their own
 (`private_emulator`), so no name is shared.
 
-The emulator runs as a child process (`python -m tests.emulator`, see
-tools/harness/emulator_process.py), not as an in-process `EmulatorServer`: its moto state
+The emulator runs as a child process (`python -m emulator`, see
+tools/harness/emulator_process.py), not as an in-process `EmulatorThread`: its moto state
 then stays apart from the moto mocks that other suites of the same pytest run start and
 reset in this process.
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.e2e.conftest import apply_fixture_folder, exported
+from tests.e2e.function_policy import denied_calls
 from tools.harness.actions import set_alarm_state, subscribe_queue
 from tools.harness.clients import Aws
 from tools.harness.emulator_process import EmulatorProcess
@@ -101,6 +102,9 @@ def test_minimal_example_rolls_back_a_flag_of_existing_appconfig(
 ) -> None:
     aws, target = existing_flags.aws, existing_flags.target
     assert minimal.target == target
+    # the applied role allows every call of the function on every SAR-required resource type
+    denied = denied_calls(aws, minimal.function_name)
+    assert not denied, "\n".join(denied)
     assert set(minimal.alarm_names) == {FLAG}
     notes = subscribe_queue(aws, minimal.notification_topic_arn, "minimal-notes")
 

@@ -12,8 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.emulator import EmulatorServer, emulated_aws
-from tests.emulator.config import get_deployment_time_factor, set_deployment_time_factor
+from emulator import EmulatorThread, emulated_aws
+from emulator.core.config import get_deployment_time_factor, set_deployment_time_factor
 
 REGION = "us-east-1"
 ClientFactory = Callable[[str], Any]
@@ -30,9 +30,9 @@ def _fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def emulator_server() -> Iterator[EmulatorServer]:
+def emulator_server() -> Iterator[EmulatorThread]:
     """One HTTP emulator for the whole session (tests keep to their own resources)."""
-    with EmulatorServer(port=0) as server:
+    with EmulatorThread(port=0) as server:
         yield server
 
 
@@ -65,9 +65,9 @@ def in_process_clients(
 
 @pytest.fixture
 def server_clients(
-    emulator_server: EmulatorServer, _clients: Callable[[str, str | None], Any]
+    emulator_server: EmulatorThread, _clients: Callable[[str, str | None], Any]
 ) -> ClientFactory:
-    """boto3 clients pointed at the session's EmulatorServer."""
+    """boto3 clients pointed at the session's EmulatorThread."""
     return lambda service: _clients(service, emulator_server.endpoint)
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulator import lambda_exec
-from tests.emulator.cloudwatch_actions import TREAT_MISSING_DATA_PREFIX
+from emulator.awslambda import async_invoke
+from emulator.cloudwatch.models import TREAT_MISSING_DATA_PREFIX
 from tests.test_emulator.conftest import ClientFactory
 from tests.test_emulator.test_lambda_exec import RECORDING_SOURCE, make_function, make_queue
 
@@ -354,7 +354,7 @@ def test_alarm_to_sns_to_lambda_runs_the_function(aws: ClientFactory) -> None:
     name = f"FeatureFlag-chain-{uuid.uuid4().hex[:6]}"
     put_simple_alarm(aws, name, topic)
     aws("cloudwatch").set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason="boom")
-    assert lambda_exec.wait_idle(30)
+    assert async_invoke.wait_idle(30)
     [event] = drain(aws, url)
     [record] = event["Records"]
     assert record["Sns"]["Subject"] == f'ALARM: "{name}" in US East (N. Virginia)'
@@ -371,7 +371,7 @@ def test_lambda_alarm_action_receives_cloudwatchs_lambda_event(
     aws("cloudwatch").set_alarm_state(
         AlarmName="FeatureFlag-direct", StateValue="ALARM", StateReason="direct"
     )
-    assert lambda_exec.wait_idle(30)
+    assert async_invoke.wait_idle(30)
     [event] = drain(aws, url)
     assert event["source"] == "aws.cloudwatch"
     assert event["alarmArn"].endswith(":alarm:FeatureFlag-direct")

@@ -16,8 +16,8 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tests.emulator import EmulatorServer
-from tests.emulator.appconfig_models import PREDEFINED_STRATEGIES, percentage_at
+from emulator import EmulatorThread
+from emulator.appconfig.deployments import PREDEFINED_STRATEGIES, percentage_at
 from tests.test_emulator.conftest import ClientFactory, FlagWorld
 
 ON = {"flags": {"checkout": {"enabled": True}}}
@@ -248,7 +248,7 @@ def test_deploy_by_version_label_and_list_newest_first(world: FlagWorld) -> None
 
 
 def test_config_route_controls_deployment_timing_over_http(
-    emulator_server: EmulatorServer, server_clients: ClientFactory
+    emulator_server: EmulatorThread, server_clients: ClientFactory
 ) -> None:
     url = f"{emulator_server.endpoint}/_emulator/config"
     appconfig = server_clients("appconfig")

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator import EmulatorServer, lambda_exec
+from emulator import EmulatorThread
+from emulator.awslambda import async_invoke
+from emulator.core.app import WAIT_IDLE_PATH
 from tests.test_emulator.conftest import REGION, ClientFactory
 
 # One handler module serves every test: the event says what to do.
@@ -105,7 +107,7 @@ def invoke(aws: ClientFactory, name: str, event: dict[str, Any], **kwargs: Any) 
 
 
 def wait_idle() -> None:
-    assert lambda_exec.wait_idle(30), "asynchronous invocations still pending after 30 s"
+    assert async_invoke.wait_idle(30), "asynchronous invocations still pending after 30 s"
 
 
 # ------------------------------------------------------------------ synchronous invokes
@@ -356,8 +358,8 @@ def test_eventbridge_target_input_transformer_and_input_path(
 # ------------------------------------------------------------------ over HTTP
 
 
-def test_wait_idle_route_reports_quiescence(emulator_server: EmulatorServer) -> None:
-    url = f"{emulator_server.endpoint}{lambda_exec.WAIT_IDLE_PATH}"
+def test_wait_idle_route_reports_quiescence(emulator_server: EmulatorThread) -> None:
+    url = f"{emulator_server.endpoint}{WAIT_IDLE_PATH}"
     assert requests.post(url, json={"timeout": 5}, timeout=10).json() == {"idle": True}
     bad = requests.post(url, json={"timeout": "soon"}, timeout=10)
     assert bad.status_code == 400
@@ -368,20 +370,20 @@ def test_wait_idle_times_out_while_work_is_pending(in_process_clients: ClientFac
     aws = in_process_clients
     fn = make_function(aws, Timeout=3)
     invoke(aws, fn["FunctionName"], {"action": "sleep", "seconds": 1}, InvocationType="Event")
-    assert lambda_exec.pending() >= 1
-    assert lambda_exec.wait_idle(0.05) is False
+    assert async_invoke.pending() >= 1
+    assert async_invoke.wait_idle(0.05) is False
     wait_idle()
-    assert lambda_exec.pending() == 0
+    assert async_invoke.pending() == 0
 
 
 def test_retry_time_factor_rejects_bad_values() -> None:
     with pytest.raises(ValueError, match="finite number >= 0"):
-        lambda_exec.set_retry_time_factor(-1)
-    previous = lambda_exec.set_retry_time_factor(0.002)
+        async_invoke.set_retry_time_factor(-1)
+    previous = async_invoke.set_retry_time_factor(0.002)
     try:
-        assert lambda_exec.set_retry_time_factor(previous) == 0.002
+        assert async_invoke.set_retry_time_factor(previous) == 0.002
     finally:
-        lambda_exec.set_retry_time_factor(previous)
+        async_invoke.set_retry_time_factor(previous)
 
 
 def test_unknown_function_is_a_not_found_error(aws: ClientFactory) -> None:

@@ -1,4 +1,4 @@
-"""The emulator's entry points: emulated_aws(), EmulatorServer and `python -m tests.emulator`."""
+"""The emulator's entry points: emulated_aws(), EmulatorThread and `python -m emulator`."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ import pytest
 import requests
 from moto.core.config import default_user_config
 
-from tests import emulator
-from tests.emulator import EmulatorServer, emulated_aws, install
-from tests.emulator.config import (
+import emulator
+from emulator import EmulatorThread, emulated_aws, install
+from emulator.core.app import CONTROL_PREFIX, EmulatorApp
+from emulator.core.config import (
     ConfigError,
     get_deployment_time_factor,
     set_deployment_time_factor,
@@ -84,7 +85,17 @@ def test_install_runs_each_extension_once(monkeypatch: pytest.MonkeyPatch) -> No
     emulator._installed.discard("fake_extension")
 
 
-def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorServer) -> None:
+def test_control_routes_live_under_one_prefix() -> None:
+    routes_before = dict(EmulatorApp.routes)
+    with pytest.raises(ValueError, match="/_emulator/"):
+        EmulatorApp.add_route("/wait-idle", lambda environ, start_response: [])
+    assert EmulatorApp.routes == routes_before
+    install()
+    assert EmulatorApp.routes, "the extensions register their control routes"
+    assert all(path.startswith(CONTROL_PREFIX) for path in EmulatorApp.routes)
+
+
+def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorThread) -> None:
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emulator_server.endpoint)
     sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=emulator_server.endpoint)
     url = sqs.create_queue(QueueName="server-check")["QueueUrl"]
@@ -92,7 +103,7 @@ def test_server_serves_aws_apis_on_loopback(emulator_server: EmulatorServer) -> 
     sqs.delete_queue(QueueUrl=url)
 
 
-def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorServer) -> None:
+def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorThread) -> None:
     url = f"{emulator_server.endpoint}/_emulator/config"
     try:
         status, body = _post_json(url, {"deployment_time_factor": 0.5})
@@ -114,7 +125,7 @@ def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorServer)
     ],
 )
 def test_config_route_refuses_bad_input_and_changes_nothing(
-    emulator_server: EmulatorServer, payload: object, message: str
+    emulator_server: EmulatorThread, payload: object, message: str
 ) -> None:
     before = get_deployment_time_factor()
     status, body = _post_json(f"{emulator_server.endpoint}/_emulator/config", payload)
@@ -124,7 +135,7 @@ def test_config_route_refuses_bad_input_and_changes_nothing(
 
 
 def test_server_stops_cleanly_and_frees_its_port() -> None:
-    server = EmulatorServer(port=0).start()
+    server = EmulatorThread(port=0).start()
     endpoint = server.endpoint
     server.stop()
     server.stop()
@@ -136,14 +147,14 @@ def test_server_stops_cleanly_and_frees_its_port() -> None:
 
 def test_server_refuses_an_out_of_range_port() -> None:
     with pytest.raises(ValueError, match="between 0 and 65535"):
-        EmulatorServer(port=70000)
+        EmulatorThread(port=70000)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_module_entry_point_serves_until_a_stop_signal(stop_signal: signal.Signals) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.emulator", "--port", "0", "--quiet"],
+        [sys.executable, "-m", "emulator", "--port", "0", "--quiet"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -170,7 +181,7 @@ def test_module_entry_point_serves_until_a_stop_signal(stop_signal: signal.Signa
 
 def test_module_entry_point_rejects_a_bad_port() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.emulator", "--port", "-5"],
+        [sys.executable, "-m", "emulator", "--port", "-5"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -182,7 +193,7 @@ def test_module_entry_point_rejects_a_bad_port() -> None:
 
 
 def test_moto_reset_route_clears_the_emulated_appconfig_state() -> None:
-    with EmulatorServer(port=0) as server:
+    with EmulatorThread(port=0) as server:
         appconfig = boto3.client("appconfig", region_name="us-east-1", endpoint_url=server.endpoint)
         app_id = appconfig.create_application(Name="before-reset")["Id"]
         appconfig.create_environment(ApplicationId=app_id, Name="prod")

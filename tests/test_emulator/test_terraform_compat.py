@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.emulator import EmulatorServer
+from emulator import EmulatorThread
 from tests.test_emulator.conftest import ClientFactory
 from tests.test_emulator.test_lambda_exec import package
 from tools.harness.env import configure_terraform, terraform_binary
@@ -81,8 +81,8 @@ def workdir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(port=0) as server:
+def emulator() -> Iterator[EmulatorThread]:
+    with EmulatorThread(port=0) as server:
         yield server
 
 
@@ -151,7 +151,7 @@ def leftovers(endpoint: str, prefix: str) -> dict[str, list[Any]]:
 
 @pytest.mark.terraform
 def test_provider_applies_replans_clean_updates_and_destroys(
-    workdir: Path, emulator: EmulatorServer
+    workdir: Path, emulator: EmulatorThread
 ) -> None:
     prefix = f"tfc{uuid.uuid4().hex[:6]}"
     terraform = Terraform(

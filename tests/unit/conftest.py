@@ -22,7 +22,7 @@ from flag_rollback import clients, service
 from flag_rollback.handler import handler, reset_container
 from moto.core.models import botocore_stubber
 
-from tests.emulator import emulated_aws
+from emulator import emulated_aws
 from tests.unit.samples import alarm_message, sns_event
 
 REGION = "us-east-1"

@@ -9,7 +9,7 @@ import pytest
 from flag_rollback.errors import TransientError
 from flag_rollback.handler import handler
 
-from tests.emulator.config import set_deployment_time_factor
+from emulator.core.config import set_deployment_time_factor
 from tests.unit.conftest import World, build_world
 from tests.unit.samples import alarm_message, sns_event
 

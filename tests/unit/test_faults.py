@@ -13,7 +13,7 @@ import pytest
 from botocore.retries import standard
 from flag_rollback.errors import TransientError
 
-from tests.emulator.config import set_deployment_time_factor
+from emulator.core.config import set_deployment_time_factor
 from tests.unit.conftest import Faults, World
 
 CALLS = [

@@ -85,7 +85,7 @@ def test_status_sees_the_unchanged_document(world: World):
 
 
 def test_status_shows_a_rollout_in_progress(world: World):
-    from tests.emulator.config import set_deployment_time_factor  # noqa: PLC0415
+    from emulator.core.config import set_deployment_time_factor  # noqa: PLC0415
 
     version = world.create_version(FREEFORM_DOC)
     set_deployment_time_factor(0.01)

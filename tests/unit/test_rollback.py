@@ -97,7 +97,7 @@ def test_base_is_the_deployed_version_never_a_newer_draft(world: World):
 
 
 def test_in_progress_rollout_of_this_profile_is_stopped_first(world: World):
-    from tests.emulator.config import set_deployment_time_factor  # noqa: PLC0415
+    from emulator.core.config import set_deployment_time_factor  # noqa: PLC0415
 
     risky = json.loads(json.dumps(FREEFORM_DOC))
     risky["flags"]["legacy"]["enabled"] = True
@@ -166,7 +166,7 @@ def test_dry_run_computes_logs_and_notifies_but_writes_nothing(world: World, cap
 
 
 def test_dry_run_does_not_stop_a_rollout(world: World):
-    from tests.emulator.config import set_deployment_time_factor  # noqa: PLC0415
+    from emulator.core.config import set_deployment_time_factor  # noqa: PLC0415
 
     world.configure(DRY_RUN="true")
     version = world.create_version(FREEFORM_DOC)

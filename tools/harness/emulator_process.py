@@ -20,7 +20,7 @@ from tools.paths import ROOT
 
 
 class EmulatorProcess:
-    """The project's AWS emulator (``python -m tests.emulator``) in a child process.
+    """The project's AWS emulator (``python -m emulator``) in a child process.
 
     A child process, not a thread: Lambda functions, Terraform and the tests all reach
     it over HTTP, and its moto state stays apart from any in-process moto mock of
@@ -42,7 +42,7 @@ class EmulatorProcess:
     def start(cls, *, timeout: float = 30.0) -> EmulatorProcess:
         """Start the emulator on a free loopback port and wait until it listens."""
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.emulator", "--port", "0", "--quiet"],
+            [sys.executable, "-m", "emulator", "--port", "0", "--quiet"],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

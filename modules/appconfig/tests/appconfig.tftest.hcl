@@ -146,6 +146,43 @@ run "initial_configuration_is_stored_and_deployed" {
   }
 }
 
+# The seed runs share a state of their own: the second changes the inputs of the first.
+run "seed_configuration_is_deployed_once" {
+  state_key = "seed"
+
+  variables {
+    initial_configuration        = jsonencode({ version = "1", flags = { new_checkout = { name = "New checkout" } }, values = { new_checkout = { enabled = true } } })
+    deploy_initial_configuration = true
+  }
+
+  assert {
+    condition     = keys(jsondecode(aws_appconfig_hosted_configuration_version.initial[0].content).values) == ["new_checkout"] && aws_appconfig_deployment.initial[0].deployment_strategy_id == "str1234"
+    error_message = "The seed version must hold the first document and be deployed with the created strategy."
+  }
+}
+
+# After a rollback the deployed version has a flag disabled; a new version of the seed (every flag
+# enabled, plus the added one) deployed by Terraform would undo the rollback.
+run "editing_the_seed_never_redeploys_over_rollbacks" {
+  state_key = "seed"
+
+  variables {
+    initial_configuration        = jsonencode({ version = "1", flags = { new_checkout = { name = "New checkout" }, dark_mode = { name = "Dark mode" } }, values = { new_checkout = { enabled = true }, dark_mode = { enabled = true } } })
+    deploy_initial_configuration = true
+    deployment_strategy_id       = "AppConfig.AllAtOnce"
+  }
+
+  assert {
+    condition     = keys(jsondecode(aws_appconfig_hosted_configuration_version.initial[0].content).values) == ["new_checkout"]
+    error_message = "Editing initial_configuration must not write a new hosted version."
+  }
+
+  assert {
+    condition     = aws_appconfig_deployment.initial[0].deployment_strategy_id == "str1234"
+    error_message = "A change that would replace the initial deployment (here its strategy) must not deploy the seed again."
+  }
+}
+
 run "initial_configuration_without_deployment" {
   command = plan
 

@@ -144,6 +144,16 @@ run "rejects_flag_names_appconfig_refuses" {
   expect_failures = [var.flags]
 }
 
+run "rejects_no_flags" {
+  command = plan
+
+  variables {
+    flags = {}
+  }
+
+  expect_failures = [var.flags]
+}
+
 run "rejects_threshold_out_of_range" {
   command = plan
 

@@ -24,6 +24,14 @@ override_data {
   }
 }
 
+# A given notification topic's key, as KMS describes a customer-managed key.
+override_data {
+  target = data.aws_kms_key.notification_topic
+  values = {
+    key_manager = "CUSTOMER"
+  }
+}
+
 variables {
   name_prefix   = "flag-rollback"
   key_user_arns = ["arn:aws:iam::123456789012:role/flag-rollback-role"]
@@ -118,12 +126,17 @@ run "existing_key_and_topic_are_used_as_given" {
   variables {
     kms_key_arn                    = "arn:aws:kms:us-east-1:123456789012:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
     notification_topic_arn         = "arn:aws:sns:us-east-1:123456789012:oncall"
-    notification_topic_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/99999999-bbbb-cccc-dddd-eeeeeeeeeeee"
+    notification_topic_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/9b7a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
   }
 
   assert {
     condition     = length(aws_kms_key.topics) == 0 && length(aws_sns_topic.notifications) == 0 && length(aws_sns_topic_policy.topics) == 1
     error_message = "Given a key and a topic, the module creates neither and leaves the given topic's policy alone."
+  }
+
+  assert {
+    condition     = length(data.aws_kms_key.notification_topic) == 1
+    error_message = "The given topic's key must be read at plan time, to refuse the AWS-managed SNS key."
   }
 
   assert {
@@ -135,6 +148,26 @@ run "existing_key_and_topic_are_used_as_given" {
     condition     = output.notification_topic_arn == "arn:aws:sns:us-east-1:123456789012:oncall" && output.notification_topic_kms_key_arn == var.notification_topic_kms_key_arn
     error_message = "The outputs must return the given topic and its key."
   }
+}
+
+# CloudWatch cannot use the AWS-managed SNS key, so the function's own alarms could never
+# notify a topic encrypted with it.
+run "existing_topic_with_the_aws_managed_key_fails_the_plan" {
+  command = plan
+
+  variables {
+    notification_topic_arn         = "arn:aws:sns:us-east-1:123456789012:oncall"
+    notification_topic_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/9b7a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+  }
+
+  override_data {
+    target = data.aws_kms_key.notification_topic
+    values = {
+      key_manager = "AWS"
+    }
+  }
+
+  expect_failures = [data.aws_kms_key.notification_topic]
 }
 
 run "explicit_toggles_use_arns_known_only_after_apply" {
@@ -180,6 +213,26 @@ run "subscriptions_for_email_https_and_sqs" {
       "sqs:arn:aws:sqs:us-east-1:123456789012:audit" = "sqs"
     }
     error_message = "Each address, URL and queue must get one subscription of its protocol."
+  }
+}
+
+# A chat webhook never confirms: without this the subscription would stay pending, silently.
+run "https_subscriptions_must_confirm_during_apply" {
+  command = plan
+
+  variables {
+    email_addresses = ["oncall@example.com"]
+    https_endpoints = ["https://events.pagerduty.com/integration/0123456789abcdef/enqueue"]
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.notifications["https:https://events.pagerduty.com/integration/0123456789abcdef/enqueue"].endpoint_auto_confirms == true
+    error_message = "An HTTPS subscription must wait for its endpoint's confirmation, so an endpoint that never confirms fails the apply."
+  }
+
+  assert {
+    condition     = !coalesce(aws_sns_topic_subscription.notifications["email:oncall@example.com"].endpoint_auto_confirms, false)
+    error_message = "An email subscription is confirmed by a person later: the apply must not wait for it."
   }
 }
 

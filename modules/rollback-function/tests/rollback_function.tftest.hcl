@@ -47,11 +47,11 @@ run "policy_statements_are_scoped_to_exact_arns" {
         sort(flatten([statement.Action])), ["ON"], sort(flatten([statement.Resource]))
       ))
       }) == tomap({
-      ReadDeployments          = "appconfig:ListDeployments ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234"
-      StopInProgressDeployment = "appconfig:StopDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
-      DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
-      ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
-      WriteFlagVersion         = "appconfig:CreateHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234"
+      ReadDeployments          = "appconfig:ListDeployments ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234"
+      StopInProgressDeployment = "appconfig:StopDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
+      ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
+      WriteFlagVersion         = "appconfig:CreateHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234"
       DescribeFlagAlarms       = "cloudwatch:DescribeAlarms ON arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"
       KeepHolds                = "ssm:GetParameter ssm:PutParameter ON arn:aws:ssm:us-east-1:123456789012:parameter/flag-rollback/holds/app1234/env1234/prf1234/*"
       ListHolds                = "ssm:GetParametersByPath ON arn:aws:ssm:us-east-1:123456789012:parameter/flag-rollback/holds/app1234/env1234/prf1234"
@@ -79,6 +79,29 @@ run "policy_has_no_bare_wildcard_resource" {
   assert {
     condition     = alltrue([for statement in jsondecode(data.aws_iam_policy_document.function.json).Statement : statement.Effect == "Allow" && !strcontains(jsonencode(statement.Action), "*")])
     error_message = "The policy must allow named actions only, never action wildcards."
+  }
+}
+
+# IAM names are global per account: the same name in two regions must not give the same role.
+run "role_name_is_unique_per_region_and_within_iam_limit" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.function.name_prefix == "flag-rollback-"
+    error_message = "The role must be named by prefix, so IAM's unique suffix keeps stacks of the same name in two regions apart."
+  }
+}
+
+run "long_name_keeps_the_role_name_within_64_characters" {
+  command = plan
+
+  variables {
+    name = "checkout-feature-flag-rollback-for-the-payments-team"
+  }
+
+  assert {
+    condition     = length(var.name) == 52 && aws_iam_role.function.name_prefix == "checkout-feature-flag-rollback-for-th-" && length(aws_iam_role.function.name_prefix) + 26 <= 64
+    error_message = "A 52-character name must be cut to a 38-character prefix, leaving the 26-character unique suffix within IAM's 64-character role-name limit."
   }
 }
 
@@ -159,11 +182,39 @@ run "function_runs_the_handler_from_the_local_zip" {
     condition     = aws_lambda_function.rollback.filename == "tests/fixtures/package.zip" && aws_lambda_function.rollback.source_code_hash == filebase64sha256("tests/fixtures/package.zip")
     error_message = "The package must come from package_path with source_code_hash of that file."
   }
+}
+
+# A new account's quota is 10 and Lambda keeps 10 unreserved, so any reservation fails there.
+run "default_reserves_no_concurrency_so_a_new_account_can_apply" {
+  command = plan
+
+  assert {
+    condition     = coalesce(aws_lambda_function.rollback.reserved_concurrent_executions, -1) == -1
+    error_message = "By default the function must reserve no concurrency (null, or -1: the provider's \"unreserved\")."
+  }
+}
+
+run "reserved_concurrency_is_set_when_asked" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 1
+  }
 
   assert {
     condition     = aws_lambda_function.rollback.reserved_concurrent_executions == 1
-    error_message = "Rollbacks must be serialised by a reserved concurrency of 1 by default."
+    error_message = "reserved_concurrent_executions = 1 must reserve one execution, serialising rollbacks."
   }
+}
+
+run "rejects_reserved_concurrency_of_zero" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 0
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }
 
 run "function_logs_json_to_its_log_group" {
@@ -194,7 +245,20 @@ run "s3_package_replaces_the_local_zip" {
   }
 }
 
-run "missing_package_asks_for_make_build" {
+run "default_package_is_the_one_committed_with_the_module" {
+  command = plan
+
+  variables {
+    package_path = null
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.filename == "./package/flag-rollback.zip" && aws_lambda_function.rollback.source_code_hash == filebase64sha256("package/flag-rollback.zip")
+    error_message = "Without package_path the function must deploy the committed package/flag-rollback.zip with its hash."
+  }
+}
+
+run "missing_package_fails_before_apply" {
   command = plan
 
   variables {
@@ -254,20 +318,22 @@ run "eventbridge_trigger_matches_the_alarms_entering_alarm" {
   }
 }
 
-run "eventbridge_spreads_many_alarms_over_rules_within_the_pattern_limit" {
+# EventBridge's default "Event pattern size" quota is 2,048 characters (EventBridge quotas page):
+# with 79-character alarm ARNs a rule holds 23 of them.
+run "eventbridge_spreads_many_alarms_over_rules_within_the_default_pattern_quota" {
   variables {
     trigger     = "eventbridge"
     alarm_names = [for index in range(100) : format("FeatureFlag-flag%03d-ErrorRate", index)]
   }
 
   assert {
-    condition     = length(aws_cloudwatch_event_rule.alarms) == 3 && length(aws_cloudwatch_event_target.alarms) == 3 && length(aws_lambda_permission.eventbridge) == 3
-    error_message = "100 alarms need 3 rules (about 40 ARNs each), each with its target and permission."
+    condition     = length(aws_cloudwatch_event_rule.alarms) == 5 && length(aws_cloudwatch_event_target.alarms) == 5 && length(aws_lambda_permission.eventbridge) == 5
+    error_message = "100 alarms need 5 rules of at most 23 ARNs at 2048 characters, each with its target and permission."
   }
 
   assert {
-    condition     = alltrue([for rule in aws_cloudwatch_event_rule.alarms : length(rule.event_pattern) <= 4096])
-    error_message = "Every event pattern must stay within EventBridge's 4096 characters."
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.alarms : length(rule.event_pattern) <= 2048])
+    error_message = "Every event pattern must stay within EventBridge's default quota of 2048 characters."
   }
 
   assert {
@@ -278,9 +344,49 @@ run "eventbridge_spreads_many_alarms_over_rules_within_the_pattern_limit" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_rule.alarms[0].name == "flag-rollback-alarms" && aws_cloudwatch_event_rule.alarms[2].name == "flag-rollback-alarms-3" && length(distinct(aws_lambda_permission.eventbridge[*].statement_id)) == 3
+    condition     = aws_cloudwatch_event_rule.alarms[0].name == "flag-rollback-alarms" && aws_cloudwatch_event_rule.alarms[4].name == "flag-rollback-alarms-5" && length(distinct(aws_lambda_permission.eventbridge[*].statement_id)) == 5
     error_message = "The first rule keeps the plain name; the others are numbered, with one permission each."
   }
+}
+
+# 24 alarms fitted one rule under the old 3840-character budget, which PutRule refuses by default.
+run "eventbridge_splits_two_dozen_alarms_within_the_default_pattern_quota" {
+  command = plan
+
+  variables {
+    trigger     = "eventbridge"
+    alarm_names = [for index in range(24) : format("FeatureFlag-flag%03d-ErrorRate", index)]
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.alarms) == 2 && alltrue([for rule in aws_cloudwatch_event_rule.alarms : length(rule.event_pattern) <= 2048])
+    error_message = "24 alarms must be split over 2 rules, each pattern within 2048 characters."
+  }
+}
+
+run "raised_pattern_quota_packs_more_alarms_per_rule" {
+  command = plan
+
+  variables {
+    trigger                  = "eventbridge"
+    event_pattern_max_length = 4096
+    alarm_names              = [for index in range(100) : format("FeatureFlag-flag%03d-ErrorRate", index)]
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.alarms) == 3 && alltrue([for rule in aws_cloudwatch_event_rule.alarms : length(rule.event_pattern) <= 4096]) && length(aws_cloudwatch_event_rule.alarms[0].event_pattern) > 2048
+    error_message = "With the quota raised to 4096 characters, 100 alarms fit 3 rules of up to 49 ARNs."
+  }
+}
+
+run "rejects_pattern_length_eventbridge_refuses" {
+  command = plan
+
+  variables {
+    event_pattern_max_length = 8192
+  }
+
+  expect_failures = [var.event_pattern_max_length]
 }
 
 run "sns_trigger_needs_the_alarm_topic" {

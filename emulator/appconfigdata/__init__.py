@@ -1,0 +1,1 @@
+"""AWS AppConfig Data: configuration sessions and tokens, served from the AppConfig backend."""

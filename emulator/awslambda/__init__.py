@@ -1,0 +1,1 @@
+"""AWS Lambda without Docker: functions run their deployed zip in a subprocess."""

@@ -1,0 +1,1 @@
+"""Amazon CloudWatch: alarm actions (SNS, EventBridge, Lambda) and DescribeAlarms filters."""

@@ -1,0 +1,1 @@
+"""IAM authorization of calls made with role credentials: SAR data, policy evaluation, errors."""
