@@ -155,6 +155,13 @@ def _function(params: Params, scope: Scope) -> list[str]:
     return [scope.arn("lambda", f"function:{name}")]
 
 
+def _parameter(params: Params, scope: Scope) -> list[str]:
+    """An SSM parameter (or a path, for GetParametersByPath): ``parameter/`` + the name
+    without its leading slash (SAR, AWS Systems Manager: the parameter resource type)."""
+    name = str(params.get("Name") or params["Path"])
+    return [scope.arn("ssm", f"parameter/{name.lstrip('/')}")]
+
+
 def _star(_params: Params, _scope: Scope) -> list[str]:
     return [STAR]
 
@@ -185,6 +192,9 @@ _MAPPERS: dict[tuple[str, str], _Mapper] = {
     ("logs", "CreateLogStream"): _log_stream,
     ("logs", "PutLogEvents"): _log_stream,
     ("lambda", "Invoke"): _function,
+    ("ssm", "GetParameter"): _parameter,
+    ("ssm", "PutParameter"): _parameter,
+    ("ssm", "GetParametersByPath"): _parameter,
     ("lambda", "GetFunction"): _function,
     ("sts", "GetCallerIdentity"): _star,
 }
