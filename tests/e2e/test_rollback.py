@@ -89,6 +89,8 @@ def test_rollback_notifies_people_with_the_documented_message(scenario: Stack) -
         "error_code": None,
         "error_message": None,
         "will_retry": False,
+        "hold_note": f"On hold: {flag}. Deployments that turn a held flag back on are refused "
+        "until it is restored.",
     }
     assert f"e2e: ALARM for {flag}" in payload["reason"]
 
