@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from flag_rollback import alarms, appconfig, flags, hold_actions
+from flag_rollback import alarms, appconfig, flags, hold_actions, inflight
 from flag_rollback.appconfig import Deployment, Environment, Profile
 from flag_rollback.errors import PermanentError, TransientError
 from flag_rollback.observe import log, utc_now
@@ -161,8 +161,14 @@ def apply(
     """Read what is deployed, change it, write it under the lock and deploy it (bounded)."""
     profile = appconfig.get_profile(settings)
     latest_hint = 0
+    waited = 0
     for cycle in range(TIMING.max_cycles):
         env = appconfig.read_environment(settings, profile)
+        if latest_hint and inflight.own_version_pending(settings, env, latest_hint, waited):
+            waited += 1
+            log("waiting_for_own_version", version=latest_hint, cycle=cycle)
+            backoff(cycle, deadline)
+            continue
         base = _choose_base(settings, env, request.mode)
         if base is None or base.version is None:
             backoff(cycle, deadline)

@@ -33,7 +33,9 @@ def test_duplicate_delivery_is_three_reads_and_no_write(world: World, faults: Fa
     assert calls == ["DescribeAlarms", "ListDeployments", "GetHostedConfigurationVersion"]
 
 
-def test_a_draft_newer_than_the_deployed_version_costs_two_more_calls(world: World, faults: Faults):
+def test_a_draft_newer_than_the_deployed_version_costs_three_more_calls(
+    world: World, faults: Faults
+):
     world.create_version({"flags": {}})
     calls = faults.count_calls()
     world.alarm("checkout")
@@ -41,6 +43,7 @@ def test_a_draft_newer_than_the_deployed_version_costs_two_more_calls(world: Wor
         *COLD[:5],
         "ListHostedConfigurationVersions",  # the lock said someone wrote: learn the latest
         "ListDeployments",
+        "GetHostedConfigurationVersion",  # is it a version of ours about to deploy? (no)
         "GetHostedConfigurationVersion",
         "CreateHostedConfigurationVersion",
         "StartDeployment",

@@ -216,3 +216,27 @@ def test_the_guard_allows_when_its_store_is_unreachable(world: World):
 def test_the_guard_allows_a_malformed_payload(world: World):
     assert guard_handler({"Type": "PreStartDeployment"}, None) == {}
     assert guard_handler(["not", "a", "payload"], None) == {}
+
+
+def waits(output: str) -> int:
+    return sum('"decision":"waiting_for_own_version"' in line for line in output.splitlines())
+
+
+def test_a_rollback_that_loses_to_a_version_of_ours_waits_for_it_then_goes_on(
+    world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
+):
+    draft = json.loads(json.dumps(FREEFORM_DOC))
+    world.create_version(draft, label="flag-rollback:20261129T000000Z:cart")
+    (result,) = world.alarm("checkout")["results"]
+    assert result["outcome"] == "rolled_back"
+    assert result["new_version"] == 3
+    assert waits(capsys.readouterr().out) == 3
+
+
+def test_a_persons_draft_is_never_waited_for(
+    world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
+):
+    world.create_version(json.loads(json.dumps(FREEFORM_DOC)), label="v2.0-draft")
+    (result,) = world.alarm("checkout")["results"]
+    assert result["outcome"] == "rolled_back"
+    assert waits(capsys.readouterr().out) == 0
