@@ -35,6 +35,9 @@ _HEADLINES = {
     "refused": "Refused to restore {flags}",
     "failed": "FAILED {action} of {flags}",
     "rejected": "Rejected an event it cannot act on",
+    # The deployment guard (guard_handler.py).
+    "refused_deployment": "Refused a change that turns held {flags} back on",
+    "kept_disabled": "Kept held {flags} disabled in a new change",
 }
 
 
