@@ -53,7 +53,7 @@ def _turn_on(aws: Aws, stack: StackOutputs, flag: str) -> dict[str, Any]:
 
 
 def _wrapped(printer: Printer, text: str) -> None:
-    for line in textwrap.wrap(text, width=96):
+    for line in textwrap.wrap(text, width=96, break_long_words=False, break_on_hyphens=False):
         printer.line(f"  {line}")
 
 

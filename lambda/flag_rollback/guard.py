@@ -146,7 +146,8 @@ def restore_command(flag: str, function: str | None, region: str | None) -> str:
 def _held_line(hold: Hold, function: str | None, region: str | None) -> str:
     who = f"alarm {hold.alarm}" if hold.alarm else str(hold.held_by)
     version = f", disabled in version {hold.disabled_version}" if hold.disabled_version else ""
-    reason = f" Why: {hold.reason}." if hold.reason else ""
+    why = hold.reason.removeprefix(f"{hold.alarm}: ") if hold.alarm else hold.reason
+    reason = f" Why: {why}." if why else ""
     return (
         f"Feature flag '{hold.flag}' is on hold since {hold.held_at} (rolled back by {who}"
         f"{version}).{reason} Keep it disabled in this configuration, or restore it on "

@@ -81,7 +81,7 @@ def test_a_deployment_that_turns_a_held_flag_on_is_refused_with_flag_hold_and_co
     assert "since 2026-11-29T03:12:00Z" in message
     assert "alarm FeatureFlag-checkout-ErrorRate" in message
     assert "version 7" in message
-    assert "Threshold Crossed" in message
+    assert "Why: Threshold Crossed." in message  # the alarm is named once, not twice
     assert "deployment 4" in message
     command = message[message.index("aws lambda invoke") :]
     assert command.startswith(
