@@ -57,3 +57,8 @@ output "initial_deployment_number" {
   description = "Number of the deployment of the initial configuration; null when it was not deployed here."
   value       = try(aws_appconfig_deployment.initial[0].deployment_number, null)
 }
+
+output "restore_deployment_strategy_id" {
+  description = "ID of the deployment strategy a restore deploys with: the gradual strategy created here, or the one given."
+  value       = local.restore_strategy_id
+}
