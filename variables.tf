@@ -502,7 +502,7 @@ variable "restore_cooldown_seconds" {
 
   validation {
     condition     = var.restore_cooldown_seconds >= 0 && var.restore_cooldown_seconds <= 604800 && floor(var.restore_cooldown_seconds) == var.restore_cooldown_seconds
-    error_message = "restore_cooldown_seconds must be a whole number of seconds from 0 to 604800 (7 days), for example 300."
+    error_message = "restore_cooldown_seconds must be a whole number of seconds from 0 to 604800 (7 days)."
   }
 }
 
@@ -513,7 +513,7 @@ variable "flap_limit" {
 
   validation {
     condition     = var.flap_limit >= 0 && var.flap_limit <= 100 && floor(var.flap_limit) == var.flap_limit
-    error_message = "flap_limit must be a whole number from 0 (off) to 100, for example 3."
+    error_message = "flap_limit must be a whole number from 0 (off) to 100."
   }
 }
 
@@ -524,6 +524,6 @@ variable "flap_window_seconds" {
 
   validation {
     condition     = var.flap_window_seconds >= 60 && var.flap_window_seconds <= 604800 && floor(var.flap_window_seconds) == var.flap_window_seconds
-    error_message = "flap_window_seconds must be a whole number of seconds from 60 to 604800 (7 days), for example 86400."
+    error_message = "flap_window_seconds must be a whole number of seconds from 60 to 604800 (7 days)."
   }
 }

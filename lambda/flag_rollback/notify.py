@@ -59,6 +59,7 @@ _HEADLINES: dict[Outcome, str] = {
     "rejected": "Rejected an event it cannot act on",
     "ignored": "Ignored an alarm change for {flags}",
     "status": "Status of {flags}",
+    "holds": "Held flags: {flags}",
     # The deployment guard (guard_handler.py).
     "refused_deployment": "Refused a change that turns held {flags} back on",
     "kept_disabled": "Kept held {flags} disabled in a new change",

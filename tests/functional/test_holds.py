@@ -224,17 +224,6 @@ def waits(output: str) -> int:
     return sum('"decision":"waiting_for_own_version"' in line for line in output.splitlines())
 
 
-def test_a_rollback_that_loses_to_a_version_of_ours_waits_for_it_then_goes_on(
-    world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
-):
-    draft = json.loads(json.dumps(FREEFORM_DOC))
-    world.create_version(draft, label="flag-rollback:20261129T000000Z:cart")
-    (result,) = world.alarm("checkout")["results"]
-    assert result["outcome"] == "rolled_back"
-    assert result["new_version"] == 3
-    assert waits(capsys.readouterr().out) == 3
-
-
 def test_a_persons_draft_is_never_waited_for(
     world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
 ):

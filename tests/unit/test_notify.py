@@ -53,7 +53,8 @@ def test_document_schema_is_stable():
         "schema_version", "source", "action", "outcome", "flags", "alarm", "reason",
         "old_version", "new_version", "deployment_number", "dry_run", "occurred_at",
         "application_id", "environment_id", "configuration_profile_id",
-        "error_code", "error_message", "will_retry", "truncated", "function_name", "region", "hold_note",
+        "error_code", "error_message", "will_retry", "truncated", "function_name", "region",
+        "hold_note",
     ]  # fmt: skip
 
 
