@@ -16,7 +16,7 @@ locals {
 locals {
   restore_strategy_arn = "arn:${local.partition}:appconfig:${local.region}:${local.account_id}:deploymentstrategy/${local.restore_strategy_id}"
   # An SSM parameter ARN is "parameter" followed by the name, which starts with "/".
-  holds_path_arn = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.holds_parameter_path}"
+  holds_path_arn = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.holds_parameter_path}"
 }
 
 data "aws_iam_policy_document" "assume" {

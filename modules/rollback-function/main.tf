@@ -8,6 +8,11 @@ locals {
   # 6.x and `id` in 6.47, while `region` does not exist in 5.x; `endpoint` is valid in both.
   region     = split(".", data.aws_region.current.endpoint)[1]
   account_id = data.aws_caller_identity.current.account_id
+  # Held flags: one SSM parameter per flag under this path (hold_settings.py).
+  holds_parameter_path = coalesce(
+    var.holds_parameter_path,
+    "/flag-rollback/holds/${var.appconfig_application_id}/${var.appconfig_environment_id}/${var.appconfig_configuration_profile_id}",
+  )
 
   use_s3 = var.package_s3 != null
   # The package committed with the module unless package_path overrides it.
@@ -32,7 +37,7 @@ locals {
       ALARM_NAME_PATTERN                 = var.alarm_name_pattern
       DRY_RUN                            = tostring(var.dry_run)
       METRICS_NAMESPACE                  = var.metrics_namespace
-      HOLDS_PARAMETER_PATH               = var.holds_parameter_path
+      HOLDS_PARAMETER_PATH               = local.holds_parameter_path
       RESTORE_DEPLOYMENT_STRATEGY_ID     = local.restore_strategy_id
       RESTORE_COOLDOWN_SECONDS           = tostring(var.restore_cooldown_seconds)
       FLAP_LIMIT                         = tostring(var.flap_limit)

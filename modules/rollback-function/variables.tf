@@ -347,11 +347,12 @@ variable "delete_own_versions_on_destroy" {
 ################################################################################
 
 variable "holds_parameter_path" {
-  description = "SSM parameter path under which the function keeps held flags, one String parameter per flag (HOLDS_PARAMETER_PATH); the role may read and write exactly these parameters."
+  description = "SSM parameter path under which the function keeps held flags, one String parameter per flag (HOLDS_PARAMETER_PATH); the role may read and write exactly these parameters. null uses /flag-rollback/holds/<application>/<environment>/<profile>."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^(/[a-zA-Z0-9_.-]+){1,13}$", var.holds_parameter_path)) && !can(regex("^/(aws|ssm)", lower(var.holds_parameter_path)))
+    condition     = var.holds_parameter_path == null || (can(regex("^(/[a-zA-Z0-9_.-]+){1,13}$", var.holds_parameter_path)) && !can(regex("^/(aws|ssm)", lower(coalesce(var.holds_parameter_path, "/")))))
     error_message = "holds_parameter_path must be an SSM path such as \"/flag-rollback/holds/app/env/profile\" (letters, digits, '_', '.', '-'), not under /aws or /ssm."
   }
 }

@@ -38,6 +38,7 @@ FUNCTION_CALLS: tuple[tuple[str, str], ...] = (
     ("appconfig", "ListHostedConfigurationVersions"),
     ("appconfig", "CreateHostedConfigurationVersion"),
     ("appconfig", "StartDeployment"),
+    ("appconfig", "DeleteHostedConfigurationVersion"),  # the destroy-time cleanup
     ("cloudwatch", "DescribeAlarms"),
     ("sns", "Publish"),
     ("ssm", "GetParameter"),
