@@ -56,6 +56,11 @@ make that rare), a person's REVERT of it, or AppConfig's own rollback of it on a
 alarm all leave it newer than C, so the next plan re-merges F (to turn a flag back on,
 use restore).
 
+Reporting. A rollback reports the flags its version turned off, less those a deployment
+started between its read and its start (``slipped_in``) had turned off already: that
+deployment's writer passed check 1 for them, or its own report is reduced the same way
+down to the first one, so each flag turned off is reported (and held) once.
+
 A restore racing a rollback of the same flag may lose (a source's disabled flag wins):
 the safe direction.
 """
@@ -104,6 +109,21 @@ def plan(env: Environment) -> Plan | None:
         and (item.state == COMPLETE or item.own)
     )
     return Plan(head, sources, env.newest_number())
+
+
+def slipped_in(env: Environment, seen: int, number: int) -> list[Deployment]:
+    """This profile's deployments started between a read (``seen``) and our start (``number``).
+
+    Own or COMPLETE ones with a version, as for sources: the flags they disable were
+    disabled before ours, by their writer (who reports them) or by a person.
+    """
+    return [
+        item
+        for item in env.of_profile()
+        if seen < item.number < number
+        and item.version is not None
+        and (item.state == COMPLETE or item.own)
+    ]
 
 
 def disabled(document: flags.FlagDocument) -> set[str]:

@@ -210,6 +210,62 @@ def _read_document(settings: Settings, profile: Profile, version: int) -> flags.
     return flags.parse_document(hosted.content, hosted.content_type, profile.type)
 
 
+def _credit(result: Result, taken: set[str], requested: tuple[str, ...]) -> Result:
+    """A rollback's report less the flags a deployment that slipped in turned off first.
+
+    See lineage.py (Reporting): that deployment's writer reports them; reporting them here
+    too would notify, count and hold each of them twice. Nothing left: no_change, for the
+    requested flags (as when the read finds them disabled).
+    """
+    if result.action != "rollback" or not taken & set(result.flags):
+        return result
+    kept = tuple(name for name in result.flags if name not in taken)
+    before = tuple(name for name in result.flags if name in taken)
+    unchanged = (*result.unchanged, *(name for name in before if name not in result.unchanged))
+    if kept:
+        return replace(result, flags=kept, unchanged=unchanged)
+    return replace(
+        result,
+        outcome="no_change",
+        flags=requested,
+        unchanged=unchanged,
+        detail="a deployment started between this rollback's read and its own had "
+        "already disabled them",
+    )
+
+
+def _read_plan(
+    settings: Settings, profile: Profile, planned: lineage.Plan, head: int
+) -> tuple[dict[int, flags.FlagDocument], flags.FlagDocument]:
+    """The head's and the sources' documents by version, and the head merged with them."""
+    documents = {
+        item.version: _read_document(settings, profile, item.version)
+        for item in (planned.head, *planned.sources)
+        if item.version is not None
+    }
+    merged = documents[head]
+    for source in planned.sources:
+        if source.version is not None:
+            merged = lineage.merge_disabled(merged, documents[source.version])
+    return documents, merged
+
+
+def _taken(
+    settings: Settings,
+    profile: Profile,
+    slipped: list[appconfig.Deployment],
+    documents: dict[int, flags.FlagDocument],
+) -> set[str]:
+    """The flags the deployments that slipped in turn off (``documents``: read already)."""
+    found: set[str] = set()
+    for item in slipped:
+        if item.version is not None:
+            if item.version not in documents:
+                documents[item.version] = _read_document(settings, profile, item.version)
+            found |= lineage.disabled(documents[item.version])
+    return found
+
+
 def apply(
     settings: Settings,
     request: Request,
@@ -221,6 +277,8 @@ def apply(
     token_hint = 0
     started: tuple[int, int] | None = None  # (version, deployment) this invocation started
     first: Result | None = None  # what the first version written changed (reported)
+    taken: set[str] | None = None  # what deployments that slipped in before it turned off
+    window: tuple[int, int] | None = None  # (read, start) of the first version deployed
     done: Outcome = "rolled_back" if request.mode == "rollback" else "restored"
     for cycle in range(TIMING.max_cycles):
         env = appconfig.read_environment(settings, profile)
@@ -234,12 +292,10 @@ def apply(
                 f"no COMPLETE deployment of profile {env.profile_name!r} in environment "
                 f"{settings.environment_id}: nothing to roll back from",
             )
-        head = _read_document(settings, profile, planned.head.version)
-        merged = head
-        for source in planned.sources:
-            if source.version is not None:
-                other = _read_document(settings, profile, source.version)
-                merged = lineage.merge_disabled(merged, other)
+        documents, merged = _read_plan(settings, profile, planned, planned.head.version)
+        head = documents[planned.head.version]
+        if window is not None and taken is None:
+            taken = _taken(settings, profile, lineage.slipped_in(env, *window), documents)
         now = utc_now()
         change = transform(merged, now)
         missing = tuple(name for name in request.flags if name in change.missing)
@@ -263,8 +319,12 @@ def apply(
         document = change.document or (merged if merged is not head else None)
         if document is None:
             if started is not None:  # what slipped in before our start added nothing
-                return replace(
-                    result, outcome=done, new_version=started[0], deployment_number=started[1]
+                return _credit(
+                    replace(
+                        result, outcome=done, new_version=started[0], deployment_number=started[1]
+                    ),
+                    taken or set(),
+                    request.flags,
                 )
             return replace(result, outcome="no_change", detail="already in the wanted state")
         if settings.dry_run:
@@ -302,8 +362,13 @@ def apply(
             # Check 1: a deployment started between our read and our start; plan again.
             log("deployment_slipped_in", version=version, deployment=number, seen=planned.seen)
             started, first = (version, number), result
+            window = window or (planned.seen, number)
             continue
-        return replace(result, outcome=done, new_version=version, deployment_number=number)
+        return _credit(
+            replace(result, outcome=done, new_version=version, deployment_number=number),
+            taken or set(),
+            request.flags,
+        )
     raise TransientError("lost_race", f"gave up after {TIMING.max_cycles} concurrent changes")
 
 

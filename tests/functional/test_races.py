@@ -16,7 +16,9 @@ import pytest
 from flag_rollback import clients
 
 from emulator.core.config import set_deployment_time_factor
-from tests.functional.world import World
+from tests.events import alarm_message, sns_event
+from tests.functional.test_holds import parameter
+from tests.functional.world import World, alarm_name
 
 REAL_BAKE = 1.0  # a deployment started now bakes the strategy's real 10 minutes
 
@@ -190,3 +192,44 @@ def test_a_restore_baking_when_another_flag_rolls_back_stays_restored(
     deployed = world.deployed()
     assert deployed["flags"]["checkout"]["enabled"] is True
     assert deployed["flags"]["search"]["enabled"] is False
+
+
+def test_a_storm_rolled_back_by_a_deployment_that_slipped_in_is_reported_once(
+    world: World, fast_retries: None, factor: None
+) -> None:
+    """Two alarms at once, each invocation disabling both flags (the storm check).
+
+    X writes its version and pauses before StartDeployment; Y, planned from the same read,
+    writes and deploys first. X's deployment then changes nothing Y's had not: the flags
+    are reported rolled back once, by Y, and held once.
+    """
+    world.put_alarm("search")
+    world.put_alarm("cart")
+    pause = Pause("X", "before-call.appconfig.StartDeployment")
+    x = Invocation(world, "X", sns_event(alarm_message(alarm_name("search"), "ALARM")))
+    x.start()
+    assert pause.reached.wait(30), "X never reached StartDeployment"
+    y = Invocation(world, "Y", sns_event(alarm_message(alarm_name("cart"), "ALARM")))
+    y.start()
+    assert y.outcome() == "rolled_back"
+    pause.resume.set()
+    assert x.outcome() == "no_change"
+    assert {"search", "cart"} <= disabled(world)
+    assert x.answer is not None
+    assert y.answer is not None
+    reported = [
+        name
+        for answer in (x.answer, y.answer)
+        for result in answer["results"]
+        if result["outcome"] == "rolled_back"
+        for name in result["flags"]
+    ]
+    assert sorted(reported) == ["cart", "search"]
+    notified = [
+        name
+        for note in world.notifications()
+        if note["Document"]["outcome"] == "rolled_back"
+        for name in note["Document"]["flags"]
+    ]
+    assert sorted(notified) == ["cart", "search"]
+    assert [len(parameter(world, name)["rollbacks"]) for name in ("cart", "search")] == [1, 1]

@@ -118,3 +118,16 @@ def test_merge_of_feature_flags_sets_only_the_value():
     assert merged.data["values"]["checkout"] == {"enabled": False, "tier": "gold"}
     assert merged.data["flags"] == FEATURE_FLAGS_DOC["flags"]
     assert base.data == FEATURE_FLAGS_DOC  # the input is not changed
+
+
+def test_the_deployments_that_slipped_in_are_those_between_the_read_and_the_start():
+    rows = (
+        person(1, 1, "COMPLETE"),
+        own(2, 2, "COMPLETE", seen=1),  # another invocation's, read after ours
+        person(3, 7, "ROLLED_BACK"),  # a person's, stopped: it served nothing
+        person(4, 9, "COMPLETE", profile="other"),
+        own(5, 3, "BAKING", seen=1),  # ours: read up to 1, started as 5
+        own(6, 4, "DEPLOYING", seen=5),
+    )
+    slipped = lineage.slipped_in(env(*rows), 1, 5)
+    assert [item.number for item in slipped] == [2]
