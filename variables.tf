@@ -30,7 +30,10 @@ variable "flags" {
     or a multiple of 60; default 60), evaluation_periods (default 3), datapoints_to_alarm (default:
     evaluation_periods), treat_missing_data (default "notBreaching"), and overrides of the metric
     convention for this flag: namespace, errors_metric_name, requests_metric_name, statistic and
-    dimensions.
+    dimensions. rollback_on_insufficient_data (default false): a quiet flag is not a broken flag,
+    so only ALARM rolls a flag back; set it to true for a flag whose silence means failure, and
+    its alarm entering INSUFFICIENT_DATA rolls it back too (pair it with treat_missing_data =
+    "missing", which lets missing data reach that state).
   EOT
   type = map(object({
     threshold            = optional(number, 5)
@@ -44,6 +47,8 @@ variable "flags" {
     statistic            = optional(string, "Sum")
     dimensions           = optional(map(string))
     description          = optional(string)
+
+    rollback_on_insufficient_data = optional(bool, false)
   }))
 
   validation {

@@ -32,6 +32,7 @@ locals {
       METRICS_NAMESPACE                  = var.metrics_namespace
     },
     local.topic_notifies ? { NOTIFICATION_TOPIC_ARN = var.notification_topic_arn } : {},
+    length(var.insufficient_data_rollback_alarms) > 0 ? { INSUFFICIENT_DATA_ROLLBACK_FLAGS = jsonencode(sort(keys(var.insufficient_data_rollback_alarms))) } : {},
   )
 }
 
