@@ -55,6 +55,7 @@ Decision = Literal[
     "environment_busy",
     "version_conflict",
     "rebase",
+    "deployment_slipped_in",
     "notification_retry",
     "notification_failed",
     "invalid_configuration",

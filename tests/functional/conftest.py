@@ -14,14 +14,9 @@ from flag_rollback import notify, service
 from flag_rollback.handler import reset_container
 
 from emulator import emulated_aws
+from tests.events import FEATURE_FLAGS_DOC, FREEFORM_DOC
 from tests.functional.faults import Faults
-from tests.functional.world import (
-    FEATURE_FLAGS_DOC,
-    FREEFORM_DOC,
-    REGION,
-    World,
-    build_world,
-)
+from tests.functional.world import REGION, World, build_world
 
 
 @pytest.fixture

@@ -41,9 +41,7 @@ def test_a_draft_newer_than_the_deployed_version_costs_two_more_calls(world: Wor
     assert calls == [
         *COLD[:5],
         "ListHostedConfigurationVersions",  # the lock said someone wrote: learn the latest
-        "ListDeployments",
-        "GetHostedConfigurationVersion",
-        "CreateHostedConfigurationVersion",
+        "CreateHostedConfigurationVersion",  # a person's draft: retried at once, no re-plan
         "StartDeployment",
         "Publish",
     ]
