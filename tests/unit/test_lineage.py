@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from flag_rollback import flags, lineage
@@ -118,3 +119,18 @@ def test_merge_of_feature_flags_sets_only_the_value():
     assert merged.data["values"]["checkout"] == {"enabled": False, "tier": "gold"}
     assert merged.data["flags"] == FEATURE_FLAGS_DOC["flags"]
     assert base.data == FEATURE_FLAGS_DOC  # the input is not changed
+
+
+def test_merge_of_a_multi_variant_flag_turns_off_every_variant():
+    data = copy.deepcopy(FEATURE_FLAGS_DOC)
+    data["values"]["checkout"]["_variants"] = [
+        {"name": "staff", "enabled": True, "rule": "(eq $tier staff)", "tier": "red"},
+        {"name": "default", "enabled": False},
+    ]
+    base = parse(data)
+    other = flags.disable(base, ["checkout"], reason="r", now="t").document
+    assert other is not None
+    merged = lineage.merge_disabled(base, other)
+    assert merged.data["values"]["checkout"] == other.data["values"]["checkout"]
+    assert not flags.is_enabled(merged, "checkout")
+    assert base.data == data  # the input is not changed
