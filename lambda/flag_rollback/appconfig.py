@@ -162,6 +162,19 @@ class LatestVersion:
 
 
 @dataclass(frozen=True)
+class DeploymentDetail:
+    """What GetDeployment says about a deployment: enough to start it again."""
+
+    number: int
+    state: str
+    profile_id: str
+    profile_name: str
+    version: str
+    strategy_id: str
+    description: str
+
+
+@dataclass(frozen=True)
 class HostedVersion:
     """A hosted configuration version's content."""
 
@@ -369,15 +382,45 @@ def create_version(
         return int(response["VersionNumber"])  # an answer without it: the call failed
 
 
-def start_deployment(settings: Settings, *, version: int, description: str) -> int:
-    """StartDeployment of a version with the configured strategy; the deployment number."""
+def get_deployment(settings: Settings, number: int) -> DeploymentDetail:
+    """GetDeployment of a deployment in the environment (any profile)."""
+    with clients.aws_call("GetDeployment"):
+        response = clients.appconfig().get_deployment(
+            ApplicationId=settings.application_id,
+            EnvironmentId=settings.environment_id,
+            DeploymentNumber=number,
+        )
+    return DeploymentDetail(
+        number=int(response.get("DeploymentNumber", number)),
+        state=str(response.get("State", "")),
+        profile_id=str(response.get("ConfigurationProfileId", "")),
+        profile_name=str(response.get("ConfigurationName", "")),
+        version=str(response.get("ConfigurationVersion", "")),
+        strategy_id=str(response.get("DeploymentStrategyId", "")),
+        description=str(response.get("Description", "") or ""),
+    )
+
+
+def start_deployment(
+    settings: Settings,
+    *,
+    version: int | str,
+    description: str,
+    profile_id: str | None = None,
+    strategy_id: str | None = None,
+) -> int:
+    """StartDeployment of a version; the deployment number.
+
+    By default of this function's profile with the configured strategy; another profile's
+    version with its own strategy when a preempted rollout is restarted (foreign.py).
+    """
     with clients.aws_call("StartDeployment"):
         try:
             response = clients.appconfig().start_deployment(
                 ApplicationId=settings.application_id,
                 EnvironmentId=settings.environment_id,
-                DeploymentStrategyId=settings.strategy_id,
-                ConfigurationProfileId=settings.profile_id,
+                DeploymentStrategyId=strategy_id or settings.strategy_id,
+                ConfigurationProfileId=profile_id or settings.profile_id,
                 ConfigurationVersion=str(version),
                 Description=header_text(description),
             )

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from flag_rollback import alarms, appconfig, flags, lineage
+from flag_rollback import alarms, appconfig, flags, foreign, lineage
 from flag_rollback.appconfig import Environment, Profile
-from flag_rollback.errors import PermanentError, TransientError
+from flag_rollback.errors import PermanentError, RollbackError, TransientError
 from flag_rollback.observe import log, utc_now
 from flag_rollback.settings import Settings
 from flag_rollback.vocabulary import Mode, Outcome, ResultAction
@@ -52,6 +52,8 @@ class Result:
     missing: tuple[str, ...] = ()
     detail: str = ""
     state: dict[str, object] = field(default_factory=dict)
+    # Other profiles' rollouts stopped so the rollback could deploy (FOREIGN_ROLLOUT=preempt).
+    preempted: tuple[foreign.StoppedRollout, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,14 @@ def _deploy(
     mode: Mode,
     description: str,
     deadline: float,
+    stopped: list[foreign.StoppedRollout],
 ) -> tuple[int, bool] | None:
     """StartDeployment, handling a busy environment (check 2 of lineage.py).
 
     Returns the deployment that carries the version's changes and whether it is one this
     call started (False: an own deployment in progress already disables every flag ours
-    does); None means plan again.
+    does); None means plan again. Another profile's rollout is waited for or, for a
+    rollback with FOREIGN_ROLLOUT=preempt, stopped (appended to ``stopped``, foreign.py).
     """
     wanted = lineage.disabled(document)
     for attempt in range(TIMING.max_deploy_attempts):
@@ -140,8 +144,23 @@ def _deploy(
             state = appconfig.stop_deployment(settings, holder)
             log("stopped_deployment", deployment=holder.number, version=holder.version, state=state)
             continue  # start again, or (refused: it moved on) read the state again
+        if _may_preempt(settings, holder, mode):
+            taken = foreign.preempt(settings, holder)
+            if taken is not None:
+                stopped.append(taken)
+                continue
         log("environment_busy", holder=holder.number, profile=holder.profile_name, attempt=attempt)
     raise TransientError("environment_busy", "the environment stayed busy; Lambda will retry")
+
+
+def _may_preempt(settings: Settings, holder: appconfig.Deployment, mode: Mode) -> bool:
+    """Whether a rollback stops this other profile's rollout (never one about to complete)."""
+    return (
+        mode == "rollback"
+        and settings.foreign_rollout == "preempt"
+        and holder.state in appconfig.STOPPABLE
+        and not holder.ends_soon()
+    )
 
 
 def _create(
@@ -215,6 +234,36 @@ def apply(
     request: Request,
     transform: Callable[[flags.FlagDocument, str], flags.Change],
     deadline: float,
+) -> Result:
+    """Carry out the change; restart any rollout of another profile it stopped on the way.
+
+    The restart waits for the change's deployment to end (foreign.restart); when the change
+    fails, the stopped rollout is restarted at once (best effort) before the error leaves.
+    """
+    stopped: list[foreign.StoppedRollout] = []
+    try:
+        result = _apply(settings, request, transform, deadline, stopped)
+    except RollbackError:
+        for rollout in stopped[-1:]:
+            foreign.restart(settings, rollout, after=None, deadline=deadline)
+        raise
+    if not stopped:
+        return result
+    # Only one deployment runs at a time: the last rollout stopped is the one to restart.
+    *earlier, last = stopped
+    last = foreign.restart(settings, last, after=result.deployment_number, deadline=deadline)
+    superseded = [
+        replace(item, restart_error="a later rollout was stopped after it") for item in earlier
+    ]
+    return replace(result, preempted=(*superseded, last))
+
+
+def _apply(
+    settings: Settings,
+    request: Request,
+    transform: Callable[[flags.FlagDocument, str], flags.Change],
+    deadline: float,
+    stopped: list[foreign.StoppedRollout],
 ) -> Result:
     """Plan (lineage.py), change, write under the lock and deploy, until checks 1-2 pass."""
     profile = appconfig.get_profile(settings)
@@ -292,6 +341,7 @@ def apply(
             mode=request.mode,
             description=description,
             deadline=deadline,
+            stopped=stopped,
         )
         if deployed is None:
             log("rebase", version=version, cycle=cycle)
