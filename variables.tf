@@ -271,6 +271,17 @@ variable "notification_sqs_queue_arns" {
 # Trigger and behaviour
 ################################################################################
 
+variable "foreign_rollout" {
+  description = "What a rollback does when another configuration profile's rollout holds the environment (AppConfig runs one deployment per environment at a time; a linear strategy can hold it for an hour). \"preempt\" (default): stop that rollout, deploy the rollback, then restart the stopped rollout with the same version and strategy once the rollback is complete, and say so in the notification. \"wait\": wait with backoff (bounded), then the event is retried and kept in the failure destination, while the bad flag stays on."
+  type        = string
+  default     = "preempt"
+
+  validation {
+    condition     = contains(["preempt", "wait"], var.foreign_rollout)
+    error_message = "foreign_rollout must be \"preempt\" (stop another profile's rollout for a rollback, then restart it) or \"wait\" (wait for it)."
+  }
+}
+
 variable "trigger" {
   description = "How an alarm invokes the function: \"sns\" (the alarm topic) or \"eventbridge\" (a rule on the alarms' state changes)."
   type        = string

@@ -24,6 +24,7 @@ run "function_gets_the_ids_and_pattern_of_this_stack" {
       ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
       DRY_RUN                            = "false"
       METRICS_NAMESPACE                  = "FeatureFlags"
+      FOREIGN_ROLLOUT                    = "preempt"
     })
     error_message = "The function must get the created AppConfig IDs, the notification topic and the alarms' name pattern."
   }

@@ -30,6 +30,7 @@ locals {
       ALARM_NAME_PATTERN                 = var.alarm_name_pattern
       DRY_RUN                            = tostring(var.dry_run)
       METRICS_NAMESPACE                  = var.metrics_namespace
+      FOREIGN_ROLLOUT                    = var.foreign_rollout
     },
     local.topic_notifies ? { NOTIFICATION_TOPIC_ARN = var.notification_topic_arn } : {},
     length(var.insufficient_data_rollback_alarms) > 0 ? { INSUFFICIENT_DATA_ROLLBACK_FLAGS = jsonencode(sort(keys(var.insufficient_data_rollback_alarms))) } : {},

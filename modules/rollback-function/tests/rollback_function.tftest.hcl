@@ -48,6 +48,8 @@ run "policy_statements_are_scoped_to_exact_arns" {
       }) == tomap({
       ReadDeployments          = "appconfig:ListDeployments ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234"
       StopInProgressDeployment = "appconfig:StopDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      ReadRolloutToRestart     = "appconfig:GetDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      RestartStoppedRollout    = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/* arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/*"
       DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
       ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
       WriteFlagVersion         = "appconfig:CreateHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234"
@@ -59,6 +61,35 @@ run "policy_statements_are_scoped_to_exact_arns" {
     })
     error_message = "Each statement must grant exactly its actions on exactly this stack's ARNs."
   }
+}
+
+run "waiting_for_foreign_rollouts_grants_no_restart" {
+  command   = plan
+  providers = { aws = aws.offline }
+
+  variables {
+    foreign_rollout = "wait"
+  }
+
+  assert {
+    condition     = [for statement in jsondecode(data.aws_iam_policy_document.function.json).Statement : statement.Sid if contains(["ReadRolloutToRestart", "RestartStoppedRollout"], statement.Sid)] == []
+    error_message = "foreign_rollout = wait must not let the role read deployments or start other profiles."
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.environment[0].variables["FOREIGN_ROLLOUT"] == "wait"
+    error_message = "The function must be told to wait (FOREIGN_ROLLOUT)."
+  }
+}
+
+run "rejects_unknown_foreign_rollout" {
+  command = plan
+
+  variables {
+    foreign_rollout = "stop"
+  }
+
+  expect_failures = [var.foreign_rollout]
 }
 
 run "policy_has_no_bare_wildcard_resource" {
@@ -115,6 +146,7 @@ run "function_gets_exactly_the_contract_environment" {
       ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
       DRY_RUN                            = "false"
       METRICS_NAMESPACE                  = "FeatureFlags"
+      FOREIGN_ROLLOUT                    = "preempt"
     })
     error_message = "The function must receive exactly the environment variables of the contract."
   }
