@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from flag_rollback import clients
+from flag_rollback import clients, variants
 from flag_rollback.errors import TransientError
 from flag_rollback.settings import Settings
 from flag_rollback.text import header_text, version_label
@@ -341,6 +341,37 @@ def latest_version(settings: Settings) -> LatestVersion:
         if not token:
             break
     return latest
+
+
+def recorded_values(settings: Settings, flag: str) -> variants.ValuesRecord | None:
+    """The record of what the newest rollback of ``flag`` turned off (multi-variant flags).
+
+    Read from the descriptions of this function's rollback versions
+    (ListHostedConfigurationVersions, every page; see variants.describe), newest first.
+    """
+    found: list[tuple[int, str]] = []
+    token: str | None = None
+    for _ in range(MAX_PAGES * 10):
+        with clients.aws_call("ListHostedConfigurationVersions"):
+            page = clients.appconfig().list_hosted_configuration_versions(
+                ApplicationId=settings.application_id,
+                ConfigurationProfileId=settings.profile_id,
+                MaxResults=50,
+                **({"NextToken": token} if token else {}),
+            )
+        found += [
+            (int(item.get("VersionNumber", 0)), str(item.get("Description", "") or ""))
+            for item in page.get("Items", [])
+            if str(item.get("VersionLabel", "") or "").startswith(ROLLBACK_LABEL)
+        ]
+        token = page.get("NextToken")
+        if not token:
+            break
+    for _, description in sorted(found, reverse=True):
+        record = variants.recorded(description, flag)
+        if record is not None:
+            return record
+    return None
 
 
 def create_version(

@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from flag_rollback import alarms, appconfig, flags, foreign, lineage
+from flag_rollback import alarms, appconfig, flags, foreign, lineage, variants
 from flag_rollback.appconfig import Environment, Profile
 from flag_rollback.errors import PermanentError, RollbackError, TransientError
 from flag_rollback.observe import log, utc_now
 from flag_rollback.settings import Settings
+from flag_rollback.text import MAX_DESCRIPTION, ascii_line
 from flag_rollback.vocabulary import Mode, Outcome, ResultAction
 
 
@@ -215,13 +216,26 @@ def _label(mode: Mode, names: tuple[str, ...], now: str, seen: int) -> str:
     return appconfig.label(prefix, stamp, seen, ",".join(names))
 
 
-def _description(request: Request, names: tuple[str, ...], base: int, now: str) -> str:
+def _description(
+    request: Request,
+    names: tuple[str, ...],
+    base: int,
+    now: str,
+    records: tuple[variants.ValuesRecord, ...] = (),
+) -> str:
+    """The version's description; a rollback's carries its multi-variant records before the
+    reason (the part cut when too long), so a restore can put back exactly what was on."""
     verb = "disabled" if request.mode == "rollback" else "re-enabled"
     alarm = f" after alarm {request.alarm}" if request.alarm else ""
-    return (
+    head = (
         f"flag-rollback {request.mode} at {now}{alarm}: {verb} {', '.join(names)} "
-        f"(based on deployed version {base}). Reason: {request.reason}"
+        f"(based on deployed version {base})."
     )
+    record = variants.describe(records)
+    if record and len(ascii_line(f"{head} {record}")) > MAX_DESCRIPTION - len(" Reason: ..."):
+        log("values_record_omitted", level="WARN", flags=[r.flag for r in records])
+        record = ""
+    return f"{head} {record + ' ' if record else ''}Reason: {request.reason}"
 
 
 def _read_document(settings: Settings, profile: Profile, version: int) -> flags.FlagDocument:
@@ -319,7 +333,7 @@ def _apply(
         if settings.dry_run:
             return replace(result, outcome="dry_run", detail="DRY_RUN: nothing written")
         names = result.flags
-        description = _description(request, names, planned.head.version, now)
+        description = _description(request, names, planned.head.version, now, change.records)
         token = max(env.highest_version(), planned.head.version, token_hint)
         version, token_hint = _create(
             settings,
@@ -386,8 +400,17 @@ def restore(settings: Settings, request: Request, deadline: float) -> Result:
             detail=f'alarm {in_alarm[name]} is in ALARM; pass "force": true to restore anyway',
         )
 
+    recorded: list[variants.ValuesRecord | None] = []  # looked up once, when first needed
+
     def transform(document: flags.FlagDocument, now: str) -> flags.Change:
-        return flags.enable(document, name, now=now)
+        record = None
+        if document.format == flags.FEATURE_FLAGS and variants.variant_list(
+            document.data["values"].get(name)
+        ):
+            if not recorded:
+                recorded.append(appconfig.recorded_values(settings, name))
+            record = recorded[0]
+        return flags.enable(document, name, now=now, record=record)
 
     return apply(settings, request, transform, deadline)
 

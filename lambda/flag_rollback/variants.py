@@ -21,12 +21,16 @@ rolled-back version's description.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flag_rollback.errors import PermanentError
 
 VARIANTS = "_variants"
+# Where a rollback's version description carries the records of its multi-variant flags.
+RECORD_MARKER = "Values before rollback: "
 JsonObject = dict[str, Any]
 
 
@@ -37,10 +41,16 @@ class ValuesRecord:
     flag: str
     base: bool = False  # the base value's ``enabled`` was true
     variants: tuple[str, ...] = ()  # the variants whose ``enabled`` was true, in document order
+    multi_variant: bool = False  # the value had ``_variants``: a restore needs this record
 
     def to_json(self) -> JsonObject:
         """A small JSON object (stable keys) for wherever the caller keeps the record."""
-        return {"flag": self.flag, "base": self.base, "variants": list(self.variants)}
+        return {
+            "flag": self.flag,
+            "base": self.base,
+            "variants": list(self.variants),
+            "multi_variant": self.multi_variant,
+        }
 
     @classmethod
     def from_json(cls, data: object) -> ValuesRecord:
@@ -52,7 +62,8 @@ class ValuesRecord:
             and isinstance(data.get("variants"), list)
             and all(isinstance(name, str) for name in data["variants"])
         ):
-            return cls(data["flag"], data["base"], tuple(data["variants"]))
+            multi = data.get("multi_variant", True) is not False
+            return cls(data["flag"], data["base"], tuple(data["variants"]), multi)
         raise PermanentError("bad_record", f"not a record of a flag's values: {data!r:.200}")
 
     @property
@@ -89,7 +100,7 @@ def turn_off(value: JsonObject, flag: str) -> ValuesRecord:
         if variant.get("enabled") is True:
             variant["enabled"] = False
             turned.append(str(variant.get("name", "")))
-    return ValuesRecord(flag, base, tuple(turned))
+    return ValuesRecord(flag, base, tuple(turned), variant_list(value) is not None)
 
 
 def turn_back_on(value: JsonObject, record: ValuesRecord) -> ValuesRecord:
@@ -107,4 +118,39 @@ def turn_back_on(value: JsonObject, record: ValuesRecord) -> ValuesRecord:
         if name in wanted and variant.get("enabled") is not True:
             variant["enabled"] = True
             turned.append(str(name))
-    return ValuesRecord(record.flag, base, tuple(turned))
+    return ValuesRecord(record.flag, base, tuple(turned), record.multi_variant)
+
+
+def describe(records: Iterable[ValuesRecord]) -> str:
+    """The multi-variant records as description text ('' when none): ASCII, one line.
+
+    ``{"<flag>": {"base": bool, "variants": [names]}}`` after RECORD_MARKER, with every space
+    escaped so the header-safe text (text.header_text collapses runs of spaces) keeps it exact.
+    """
+    kept = {
+        record.flag: {"base": record.base, "variants": list(record.variants)}
+        for record in records
+        if record.multi_variant
+    }
+    if not kept:
+        return ""
+    text = json.dumps(kept, ensure_ascii=True, separators=(",", ":")).replace(" ", "\\u0020")
+    return RECORD_MARKER + text
+
+
+def recorded(description: str, flag: str) -> ValuesRecord | None:
+    """The record of ``flag`` that ``describe`` wrote into a description, if it is there."""
+    start = description.find(RECORD_MARKER)
+    if start < 0:
+        return None
+    try:
+        found, _ = json.JSONDecoder().raw_decode(description, start + len(RECORD_MARKER))
+    except ValueError:
+        return None  # cut, or not ours: as if absent
+    entry = found.get(flag) if isinstance(found, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    try:
+        return ValuesRecord.from_json({"flag": flag, **entry, "multi_variant": True})
+    except PermanentError:
+        return None

@@ -60,6 +60,7 @@ Decision = Literal[
     "preempted_rollout",
     "restarted_rollout",
     "restart_failed",
+    "values_record_omitted",
     "version_conflict",
     "rebase",
     "deployment_slipped_in",

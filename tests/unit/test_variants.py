@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from flag_rollback import flags
+from flag_rollback import flags, variants
 from flag_rollback.errors import PermanentError
+from flag_rollback.text import header_text
 from flag_rollback.variants import VARIANTS, ValuesRecord
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -55,7 +56,9 @@ def test_rollback_turns_off_the_base_value_and_every_variant():
     assert value["enabled"] is False
     assert [v["enabled"] for v in value[VARIANTS]] == [False, False, False]
     assert flags.is_enabled(change.document, "checkout") is False
-    assert change.records == (ValuesRecord("checkout", base=True, variants=("staff", "default")),)
+    assert change.records == (
+        ValuesRecord("checkout", base=True, variants=("staff", "default"), multi_variant=True),
+    )
 
 
 def test_rollback_keeps_order_rules_attributes_and_appconfig_fields():
@@ -83,7 +86,9 @@ def test_a_flag_on_in_one_variant_only_counts_as_on():
     document = parse(data)
     assert flags.is_enabled(document, "checkout") is True
     change = flags.disable(document, ["checkout"], reason="r", now=NOW)
-    assert change.records == (ValuesRecord("checkout", base=False, variants=("beta",)),)
+    assert change.records == (
+        ValuesRecord("checkout", base=False, variants=("beta",), multi_variant=True),
+    )
 
 
 def test_restore_from_the_record_gives_back_exactly_what_was_there():
@@ -269,3 +274,34 @@ def test_rollback_changes_nothing_but_enabled_true(data):
         name: (without_true(value) if name in on else value)
         for name, value in data["values"].items()
     }
+
+
+# ----------------------------------------------------------------- the record in a description
+
+
+def test_a_description_carries_the_multi_variant_records_exactly():
+    records = (
+        ValuesRecord("checkout", base=True, variants=("staff  team", "défaut"), multi_variant=True),
+        ValuesRecord("search", base=True),  # a single-value flag: no record needed
+    )
+    text = header_text(f"flag-rollback rollback. {variants.describe(records)} Reason: r")
+    assert variants.recorded(text, "checkout") == records[0]
+    assert variants.recorded(text, "search") is None
+    assert variants.describe(records[1:]) == ""
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "",
+        "flag-rollback rollback. Reason: r",
+        'x Values before rollback: {"checkout":{"base":tr...',
+    ],
+)
+def test_a_description_without_a_whole_record_has_none(description):
+    assert variants.recorded(description, "checkout") is None
+
+
+def test_the_rollback_record_says_whether_the_flag_had_variants():
+    change = flags.disable(parse(multi_variant()), ["checkout", "search"], reason="r", now=NOW)
+    assert [record.multi_variant for record in change.records] == [True, False]
