@@ -25,7 +25,9 @@ from emulator.appconfig.deployments import ServedContent
 from emulator.appconfig.exceptions import (
     BadRequestException,
     ConflictException,
+    PayloadTooLargeException,
     ResourceNotFoundException,
+    ServiceQuotaExceededException,
 )
 from emulator.appconfig.utils import as_bytes
 from emulator.appconfig.validators import (
@@ -34,9 +36,51 @@ from emulator.appconfig.validators import (
     check_validators,
     validate_content,
 )
+from emulator.core.config import QuotaName, get_appconfig_quotas, get_stale_version_error
 
 HOSTED = "hosted"
 FREEFORM = "AWS.Freeform"
+# "Configurations must be 1 MB or smaller" (AWS::AppConfig::HostedConfigurationVersion,
+# CloudFormation User Guide); counted as 1024 KB, the unit of PayloadTooLargeException.
+HOSTED_CONTENT_LIMIT_KB = 1024
+
+
+def check_quota(name: QuotaName, count: int, scope: str) -> None:
+    """Refuse to create one more resource of a kind that already has `count` in its scope.
+
+    The quotas are those of the model's ServiceQuotaExceededException (applications 100,
+    deployment strategies 20, configuration profiles 100 and environments 20 per
+    application), settable through the emulator config (`appconfig_quotas`).
+    """
+    limit = get_appconfig_quotas()[name]
+    if count >= limit:
+        label = name.replace("_", " ")
+        raise ServiceQuotaExceededException(
+            f"The number of {label} {scope} would exceed the service quota of {limit}; "
+            "delete one or request a quota increase"
+        )
+
+
+def check_header_text(member: str, value: str | None) -> None:
+    """Description and VersionLabel travel as HTTP headers (the model's `location: header`),
+    so only ASCII reaches AppConfig; a non-ASCII value is a BadRequestException (*inferred*)."""
+    if value is not None and not value.isascii():
+        raise BadRequestException(
+            f"{member} travels as an HTTP header and must be ASCII; got {value!r}"
+        )
+
+
+def check_content_size(content: bytes) -> None:
+    """Hosted content above 1 MB is PayloadTooLargeException (a member of the model's
+    CreateHostedConfigurationVersion errors)."""
+    size_kb = len(content) / 1024
+    if size_kb > HOSTED_CONTENT_LIMIT_KB:
+        raise PayloadTooLargeException(
+            f"The configuration is {size_kb:.1f} KB; the hosted configuration store accepts "
+            f"at most {HOSTED_CONTENT_LIMIT_KB} KB",
+            limit=float(HOSTED_CONTENT_LIMIT_KB),
+            size=round(size_kb, 3),
+        )
 
 
 class HostedConfigBackend(AppConfigBackend):
@@ -63,6 +107,14 @@ class HostedConfigBackend(AppConfigBackend):
             raise ResourceNotFoundException(f"Application {app_id} not found", "Application")
         return self.applications[app_id]
 
+    @override
+    def create_application(
+        self, name: str, description: str | None, tags: dict[str, str]
+    ) -> Application:
+        with self.lock:
+            check_quota("applications", len(self.applications), "in this account and region")
+            return super().create_application(name, description, tags)
+
     def list_applications(self) -> list[Application]:
         return list(self.applications.values())
 
@@ -88,7 +140,8 @@ class HostedConfigBackend(AppConfigBackend):
         _type: str,
         tags: dict[str, str],
     ) -> ConfigurationProfile:
-        self.get_application(application_id)
+        app = self.get_application(application_id)
+        check_quota("configuration_profiles", len(app.config_profiles), f"of application {app.id}")
         check_validators(validators)
         return super().create_configuration_profile(
             application_id=application_id,
@@ -146,6 +199,9 @@ class HostedConfigBackend(AppConfigBackend):
         version_label: str | None,
         latest_version_number: int | None = None,
     ) -> HostedConfigurationVersion:
+        check_header_text("Description", description)
+        check_header_text("VersionLabel", version_label)
+        check_content_size(content)
         with self.lock:
             profile = self.get_configuration_profile(app_id, config_profile_id)
             if profile.location_uri != HOSTED:
@@ -154,7 +210,13 @@ class HostedConfigBackend(AppConfigBackend):
                 )
             latest = max(profile.config_versions, default=0)
             if latest_version_number is not None and latest_version_number != latest:
-                raise ConflictException(
+                # Which error AWS sends is not documented: a run-time setting chooses.
+                error = (
+                    ConflictException
+                    if get_stale_version_error() == "ConflictException"
+                    else BadRequestException
+                )
+                raise error(
                     f"LatestVersionNumber {latest_version_number} does not match the latest "
                     f"hosted configuration version {latest} of configuration profile "
                     f"{config_profile_id}"

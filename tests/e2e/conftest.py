@@ -47,6 +47,7 @@ from tools.harness.readers import (
     hosted_versions,
     latest_deployment,
     queue_url,
+    stored_document,
     wait_deployed,
 )
 from tools.harness.terraform import Terraform
@@ -128,7 +129,8 @@ class Stack:
     terraform: Terraform
     notifications_url: str
     dead_letter_url: str | None
-    baseline: dict[str, Any]
+    baseline: dict[str, Any]  # the flags as the application receives them (AppConfig Data)
+    stored_baseline: dict[str, Any]  # the hosted document Terraform deployed
 
     def settle(self) -> None:
         """Wait until every invocation, retry and deployment the last action caused is done."""
@@ -184,6 +186,7 @@ def stack(request: pytest.FixtureRequest, emulator: EmulatorProcess) -> Stack:
             queue_url(aws, outputs.dead_letter_queue_arn) if outputs.dead_letter_queue_arn else None
         ),
         baseline=deployed_document(aws, outputs.target),
+        stored_baseline=stored_document(aws, outputs.target) or {},
     )
 
 
@@ -212,7 +215,7 @@ def restore_baseline(stack: Stack) -> None:
     version = appconfig.create_hosted_configuration_version(
         ApplicationId=target.application_id,
         ConfigurationProfileId=target.profile_id,
-        Content=json.dumps(stack.baseline).encode(),
+        Content=json.dumps(stack.stored_baseline).encode(),
         ContentType="application/json",
         LatestVersionNumber=latest,
     )

@@ -9,6 +9,7 @@ not refuse BAKING without AllowRevert yet, so the requests are recorded and asse
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -150,6 +151,12 @@ def test_stop_and_start_cycles_are_spaced_by_a_backoff(
     def another_rollout(**_: object) -> None:
         events.append("stop")
         if events.count("stop") <= 2:
+            # AppConfig takes no deployment while the stopped one is ROLLING_BACK: the
+            # person starts theirs as soon as the environment takes it.
+            deadline = time.monotonic() + 10
+            while any(d["State"] == "ROLLING_BACK" for d in world.deployments()):
+                assert time.monotonic() < deadline, "the stopped rollout never rolled back"
+                time.sleep(0.02)
             person_rollout(world)
 
     clients.appconfig().meta.events.register(
