@@ -2,10 +2,11 @@
 
 A flag's value is ``values.<flag>``: its status ``enabled``, its attribute values, the
 fields AppConfig writes itself (``_createdAt``, ``_updatedAt``) and, for a multi-variant
-flag, ``_variants``: a list of variants, each with a ``name``, its own ``enabled`` and
-attribute values and a ``rule``; the last one is the default variant and has no rule
+flag, ``_variants``: a list of variants, each with a ``name``, its own ``enabled``, its
+``attributeValues`` and a ``rule``; the last one is the default variant and has no rule
 (AppConfig User Guide, "Creating multi-variant feature flags" and "Understanding the type
-reference for AWS.AppConfig.FeatureFlags").
+reference for AWS.AppConfig.FeatureFlags"). Only ``enabled`` is ever written here; every
+other member, known or not, is kept as it is.
 
 A rollback turns off every ``enabled: true`` of the flag (the base value's and each
 variant's) and nothing else, and returns a ``ValuesRecord`` of what it turned off; a

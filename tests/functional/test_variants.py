@@ -21,9 +21,14 @@ def multi_variant_document() -> dict[str, Any]:
         "tier": "gold",
         "_createdAt": "2026-11-01T00:00:00Z",
         "_variants": [
-            {"name": "staff", "enabled": True, "rule": '(eq $group "staff")', "tier": "red"},
+            {
+                "name": "staff",
+                "enabled": True,
+                "rule": '(eq $group "staff")',
+                "attributeValues": {"tier": "red"},
+            },
             {"name": "beta users", "enabled": False, "rule": "(split pct::10 by::$id)"},
-            {"name": "default", "enabled": True, "tier": "green"},
+            {"name": "default", "enabled": True, "attributeValues": {"tier": "green"}},
         ],
         "_updatedAt": "2026-11-20T00:00:00Z",
     }

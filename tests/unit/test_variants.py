@@ -35,9 +35,14 @@ def multi_variant():
                 "enabled": True,
                 "color": "blue",
                 "_variants": [
-                    {"name": "staff", "enabled": True, "color": "red", "rule": "(eq $tier staff)"},
+                    {
+                        "name": "staff",
+                        "enabled": True,
+                        "attributeValues": {"color": "red"},
+                        "rule": "(eq $tier staff)",
+                    },
                     {"name": "beta", "rule": "(split by::$id pct::10)", "enabled": False},
-                    {"enabled": True, "name": "default", "color": "green"},
+                    {"enabled": True, "name": "default", "attributeValues": {"color": "green"}},
                 ],
                 "_updatedAt": "2026-11-20T00:00:00Z",
             },
@@ -186,7 +191,8 @@ def shuffled(draw, items):
 
 @st.composite
 def variant(draw, *, name, default):
-    item = {"name": name, **draw(attributes)}
+    """A variant as the type reference has it (attributeValues), plus unknown members."""
+    item = {"name": name, "attributeValues": draw(attributes), **draw(attributes)}
     if draw(st.booleans()):
         item["enabled"] = draw(st.booleans())
     if not default:
