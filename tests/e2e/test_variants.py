@@ -16,16 +16,23 @@ import pytest
 
 from tests.e2e.conftest import Stack
 from tests.e2e.test_rollback import enabled_flags, fire, restore
-from tools.harness.readers import flag_states, latest_deployment, stored_document, wait_deployed
+from tools.harness.readers import deployments, flag_states, stored_document, wait_deployed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 
 def deploy(stack: Stack, document: dict[str, Any]) -> None:
-    """Deploy a document as an operator would (the function is not involved)."""
+    """Deploy a document as an operator would (the function is not involved), with the
+    strategy of the profile's newest deployment."""
     target = stack.outputs.target
-    newest = latest_deployment(stack.aws, target)
-    assert newest is not None
+    newest = max(
+        (
+            d
+            for d in deployments(stack.aws, target)
+            if d["ConfigurationProfileId"] == target.profile_id
+        ),
+        key=lambda d: d["DeploymentNumber"],
+    )
     version = stack.aws.appconfig.create_hosted_configuration_version(
         ApplicationId=target.application_id,
         ConfigurationProfileId=target.profile_id,
@@ -42,6 +49,7 @@ def deploy(stack: Stack, document: dict[str, Any]) -> None:
         Description="e2e: a multi-variant flag",
     )
     wait_deployed(stack.aws, target, after=newest["DeploymentNumber"])
+    stack.settle()
 
 
 def test_a_multi_variant_flag_is_rolled_back_in_every_variant_and_restored_exactly(
