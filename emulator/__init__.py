@@ -48,6 +48,7 @@ EXTENSIONS: tuple[str, ...] = (
     "emulator.awslambda.models",
     "emulator.sns.models",
     "emulator.iam.enforcement",
+    "emulator.events.models",
 )
 
 DEFAULT_REGION = "us-east-1"

@@ -21,6 +21,7 @@ from moto.appconfig.models import (
 )
 from typing_extensions import override
 
+from emulator.appconfig import extension_actions
 from emulator.appconfig.deployments import ServedContent
 from emulator.appconfig.exceptions import (
     BadRequestException,
@@ -29,6 +30,7 @@ from emulator.appconfig.exceptions import (
     ResourceNotFoundException,
     ServiceQuotaExceededException,
 )
+from emulator.appconfig.extensions import Extensions
 from emulator.appconfig.utils import as_bytes
 from emulator.appconfig.validators import (
     FEATURE_FLAGS,
@@ -90,6 +92,8 @@ class HostedConfigBackend(AppConfigBackend):
         super().__init__(region_name, account_id)
         self.lock = threading.RLock()
         self.last_version_numbers: dict[tuple[str, str], int] = {}
+        # Extensions and their associations (extensions.py), run by extension_actions.py.
+        self.extensions = Extensions(self._arn, self._associable)
 
     @property
     def _url_module(self) -> Any:
@@ -119,10 +123,19 @@ class HostedConfigBackend(AppConfigBackend):
         return list(self.applications.values())
 
     def delete_application(self, app_id: str) -> None:
+        """DeleteApplication of an application without profiles (environments: models.py).
+
+        *Inferred*: AppConfig deletes no children with their application (API Reference,
+        DeleteApplication, lists BadRequestException), so a profile left under it is refused,
+        like a profile that still holds hosted versions.
+        """
         with self.lock:
             app = self.get_application(app_id)
-            for profile in app.config_profiles.values():
-                self.tagger.delete_all_tags_for_resource(profile.arn)
+            if app.config_profiles:
+                raise BadRequestException(
+                    f"Cannot delete application {app_id} because there are still "
+                    "configuration profiles existing under it."
+                )
             self.tagger.delete_all_tags_for_resource(app.arn)
             del self.applications[app_id]
 
@@ -180,10 +193,26 @@ class HostedConfigBackend(AppConfigBackend):
         return app.config_profiles[config_profile_id]
 
     def delete_configuration_profile(self, app_id: str, config_profile_id: str) -> None:
+        """DeleteConfigurationProfile of a profile without hosted versions.
+
+        AWS answers 400 BadRequestException "Cannot delete configuration profile <id> because
+        there are still hosted configuration versions existing under it." (the error every
+        `terraform destroy` meets after versions Terraform does not know were written:
+        hashicorp/terraform-provider-aws#31585, aws/aws-cdk#26804). Delete them first with
+        DeleteHostedConfigurationVersion.
+        """
         with self.lock:
             profile = self.get_configuration_profile(app_id, config_profile_id)
+            self._check_profile_deletable(app_id, profile)
             self.tagger.delete_all_tags_for_resource(profile.arn)
             del self.applications[app_id].config_profiles[config_profile_id]
+
+    def _check_profile_deletable(self, app_id: str, profile: ConfigurationProfile) -> None:
+        if profile.config_versions:
+            raise BadRequestException(
+                f"Cannot delete configuration profile {profile.id} because there are still "
+                "hosted configuration versions existing under it."
+            )
 
     # ------------------------------------------------------------------ hosted versions
 
@@ -202,6 +231,22 @@ class HostedConfigBackend(AppConfigBackend):
         check_header_text("Description", description)
         check_header_text("VersionLabel", version_label)
         check_content_size(content)
+        # PRE_CREATE_HOSTED_CONFIGURATION_VERSION extensions run first, outside the lock: they
+        # may replace the content or refuse the call (extension_actions.py).
+        profile = self.get_configuration_profile(app_id, config_profile_id)
+        if profile.location_uri == HOSTED:
+            content = extension_actions.pre_create_version(
+                self,
+                profile,
+                content=content,
+                content_type=content_type,
+                description=description,
+                next_version=max(
+                    self.last_version_numbers.get((app_id, config_profile_id), 0),
+                    max(profile.config_versions, default=0),
+                )
+                + 1,
+            )
         with self.lock:
             profile = self.get_configuration_profile(app_id, config_profile_id)
             if profile.location_uri != HOSTED:
@@ -303,6 +348,17 @@ class HostedConfigBackend(AppConfigBackend):
         for app in self.applications.values():
             yield app.arn
             yield from (profile.arn for profile in app.config_profiles.values())
+        yield from self.extensions.arns()
+
+    def _associable(self, arn: str) -> bool:
+        """Whether an extension may be associated with `arn`: an existing application,
+        environment or configuration profile (API reference, CreateExtensionAssociation)."""
+        path = arn.split(":", 5)[-1].split("/")
+        kinds = ("environment", "configurationprofile")
+        shaped = path[0] == "application" and (
+            len(path) == 2 or (len(path) == 4 and path[2] in kinds)
+        )
+        return shaped and arn in set(self._known_arns())
 
     def _check_arn(self, arn: str) -> None:
         if arn not in set(self._known_arns()):

@@ -9,10 +9,13 @@ EmulatedAppConfigBackend, so both the in-process mock and the server use it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from moto.appconfig import models as moto_models
+from moto.appconfig.models import ConfigurationProfile
 
+from emulator.appconfig import extension_actions
 from emulator.appconfig.deployments import (
     IN_PROGRESS,
     PREDEFINED_STRATEGIES,
@@ -48,12 +51,35 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
         self.sessions: dict[str, Any] = {}
 
     def delete_application(self, app_id: str) -> None:
+        """Refused while environments remain (*inferred*, like profiles: see hosted.py)."""
         with self.lock:
             self.get_application(app_id)
-            for env_id in list(self.environments.get(app_id, {})):
-                self._forget_environment(app_id, env_id)
-            self.environments.pop(app_id, None)
+            if self.environments.get(app_id):
+                raise BadRequestException(
+                    f"Cannot delete application {app_id} because there are still "
+                    "environments existing under it."
+                )
             super().delete_application(app_id)
+            self.environments.pop(app_id, None)
+
+    def _check_profile_deletable(self, app_id: str, profile: ConfigurationProfile) -> None:
+        """No hosted versions left (hosted.py), and no deployment of it in progress.
+
+        *Inferred* from the service model: DeleteConfigurationProfile lists ConflictException,
+        as DeleteEnvironment does for an environment with a deployment in progress.
+        """
+        super()._check_profile_deletable(app_id, profile)
+        for env_id in self.environments.get(app_id, {}):
+            history = self._history(app_id, env_id)
+            if (
+                history
+                and history[-1].profile_id == profile.id
+                and (history[-1].state() in IN_PROGRESS)
+            ):
+                raise ConflictException(
+                    f"Configuration profile {profile.id} has a deployment in progress in "
+                    f"environment {env_id}; stop it first"
+                )
 
     # ------------------------------------------------------------------ environments
 
@@ -255,11 +281,21 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
         description: str | None,
         tags: dict[str, str] | None,
     ) -> Deployment:
+        content = self._pre_start_deployment(
+            app_id=app_id,
+            env_id=env_id,
+            strategy_id=strategy_id,
+            profile_id=profile_id,
+            version=version,
+            description=description,
+        )
         with self.lock:
             self.get_environment(app_id, env_id)
             strategy = self.get_deployment_strategy(strategy_id)
             profile = self.get_configuration_profile(app_id, profile_id)
             served = self._resolve_version(profile, version)
+            if content is not None:
+                served = replace(served, content=content)
             validate_content(profile.validators, served.content)
             history = self._history(app_id, env_id)
             if history and history[-1].state() in (*IN_PROGRESS, "ROLLING_BACK"):
@@ -283,6 +319,37 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
             history.append(deployment)
             self.tag_resource(self._arn(deployment.arn_suffix), tags or {})
             return deployment
+
+    def _pre_start_deployment(
+        self,
+        *,
+        app_id: str,
+        env_id: str,
+        strategy_id: str,
+        profile_id: str,
+        version: str,
+        description: str | None,
+    ) -> bytes | None:
+        """PRE_START_DEPLOYMENT extensions, outside the lock (extension_actions.py): the
+        content to deliver, or None when the call fails anyway or nothing ran."""
+        env = self.get_environment(app_id, env_id)
+        self.get_deployment_strategy(strategy_id)
+        profile = self.get_configuration_profile(app_id, profile_id)
+        served = self._resolve_version(profile, version)
+        history = self._history(app_id, env_id)
+        if history and history[-1].state() in IN_PROGRESS:
+            return None  # refused below with ConflictException, as without extensions
+        content = extension_actions.pre_start_deployment(
+            self,
+            profile,
+            environment=env,
+            content=served.content,
+            content_type=served.content_type,
+            version=served.version,
+            description=description,
+            deployment_number=len(history) + 1,
+        )
+        return None if content == served.content else content
 
     def _numbered(
         self, app_id: str, env_id: str, number: int

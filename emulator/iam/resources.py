@@ -167,6 +167,13 @@ def _event_bus(params: Params, scope: Scope) -> list[str]:
     )
 
 
+def _parameter(params: Params, scope: Scope) -> list[str]:
+    """An SSM parameter (or a path, for GetParametersByPath): ``parameter/`` + the name
+    without its leading slash (SAR, AWS Systems Manager: the parameter resource type)."""
+    name = str(params.get("Name") or params["Path"])
+    return [scope.arn("ssm", f"parameter/{name.lstrip('/')}")]
+
+
 def _star(_params: Params, _scope: Scope) -> list[str]:
     return [STAR]
 
@@ -201,6 +208,9 @@ _MAPPERS: dict[tuple[str, str], _Mapper] = {
     ("logs", "CreateLogGroup"): _log_group,
     ("events", "PutEvents"): _event_bus,
     ("lambda", "Invoke"): _function,
+    ("ssm", "GetParameter"): _parameter,
+    ("ssm", "PutParameter"): _parameter,
+    ("ssm", "GetParametersByPath"): _parameter,
     ("lambda", "GetFunction"): _function,
     ("sts", "GetCallerIdentity"): _star,
 }

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from flag_rollback import alarms, appconfig, flags, foreign, lineage, variants
+from flag_rollback import alarms, appconfig, flags, foreign, hold_actions, lineage, variants
 from flag_rollback.appconfig import Environment, Profile
 from flag_rollback.errors import PermanentError, RollbackError, TransientError
 from flag_rollback.observe import log, utc_now
@@ -382,7 +382,8 @@ def rollback(settings: Settings, request: Request, deadline: float) -> Result:
     def transform(document: flags.FlagDocument, now: str) -> flags.Change:
         return flags.disable(document, [*request.flags, *storm], reason=reason, now=now)
 
-    return apply(settings, request, transform, deadline)
+    result = apply(settings, request, transform, deadline)
+    return hold_actions.after_rollback(settings, request, result)
 
 
 def restore(settings: Settings, request: Request, deadline: float) -> Result:
@@ -400,6 +401,21 @@ def restore(settings: Settings, request: Request, deadline: float) -> Result:
             detail=f'alarm {in_alarm[name]} is in ALARM; pass "force": true to restore anyway',
         )
 
+    # Held flags (hold_actions.py): the cooldown and flap rules, the hold lifted for the
+    # restore's own deployment, the gradual restore strategy, the dry run's diff.
+    gate = hold_actions.check_restore(settings, name, force=request.force)
+    if gate.refusal is not None:
+        return Result(
+            "restore",
+            "refused",
+            request.flags,
+            gate.hold.alarm if gate.hold else None,
+            request.reason,
+            dry_run=settings.dry_run,
+            detail=gate.refusal,
+            state={"hold_note": gate.refusal, "hold": gate.hold.summary() if gate.hold else None},
+        )
+    documents: list[tuple[bytes, bytes]] = []
     recorded: list[variants.ValuesRecord | None] = []  # looked up once, when first needed
 
     def transform(document: flags.FlagDocument, now: str) -> flags.Change:
@@ -410,9 +426,21 @@ def restore(settings: Settings, request: Request, deadline: float) -> Result:
             if not recorded:
                 recorded.append(appconfig.recorded_values(settings, name))
             record = recorded[0]
-        return flags.enable(document, name, now=now, record=record)
+        change = flags.enable(document, name, now=now, record=record)
+        if change.document is not None:
+            documents.append((flags.serialize(document), flags.serialize(change.document)))
+        return change
 
-    return apply(settings, request, transform, deadline)
+    with hold_actions.lifted(settings, gate, request.reason):
+        result = apply(hold_actions.restore_settings(settings), request, transform, deadline)
+    return hold_actions.after_restore(settings, gate, result, documents)
+
+
+def list_holds(settings: Settings) -> Result:
+    """Every flag on hold: who, when, why, the version that disabled it."""
+    held = hold_actions.list_holds(settings)
+    names = tuple(str(hold["flag"]) for hold in held)
+    return Result("holds", "holds", names, dry_run=settings.dry_run, state={"holds": held})
 
 
 def status(settings: Settings, name: str) -> Result:
@@ -436,6 +464,7 @@ def status(settings: Settings, name: str) -> Result:
             else None
         ),
         "alarms": [{"name": a.name, "state": a.state} for a in alarm_states],
+        "hold": hold_actions.status_hold(settings, name),
     }
     return Result(
         "status",

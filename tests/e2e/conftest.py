@@ -58,6 +58,10 @@ from tools.paths import ROOT
 FIXTURE_FOLDERS = ROOT / "tests" / "terraform"
 
 
+# The label of the versions the test set-up writes (restore_baseline): neither Terraform's
+# nor the function's, so the destroy scenario deletes them itself.
+BASELINE_LABEL = "e2e-baseline"
+
 # Scenarios that break the shared stack, then the one that destroys it, run last.
 LAST = ("breaks_stack", "destroys_stack")
 
@@ -199,12 +203,27 @@ def scenario(stack: Stack) -> Stack:
             AlarmName=alarm, StateValue="OK", StateReason="e2e: reset between scenarios"
         )
     stack.settle()
+    clear_holds(stack)
     if stack.deployed() != stack.baseline:
         restore_baseline(stack)
     drain_queue(stack.aws, stack.notifications_url)
     if stack.dead_letter_url:
         drain_queue(stack.aws, stack.dead_letter_url)
     return stack
+
+
+def clear_holds(stack: Stack) -> None:
+    """Forget every held flag (test set-up): each scenario starts with no hold and no flap
+    history, and the deployment guard lets the baseline back in."""
+    target = stack.outputs.target
+    path = (
+        f"/flag-rollback/holds/{target.application_id}/{target.environment_id}/{target.profile_id}"
+    )
+    pages = stack.aws.ssm.get_paginator("get_parameters_by_path").paginate(Path=path)
+    for page in pages:
+        names = [item["Name"] for item in page["Parameters"]]
+        if names:
+            stack.aws.ssm.delete_parameters(Names=names)
 
 
 def restore_baseline(stack: Stack) -> None:
@@ -218,6 +237,7 @@ def restore_baseline(stack: Stack) -> None:
         Content=json.dumps(stack.stored_baseline).encode(),
         ContentType="application/json",
         LatestVersionNumber=latest,
+        VersionLabel=BASELINE_LABEL,
     )
     newest = latest_deployment(stack.aws, target)
     assert newest is not None

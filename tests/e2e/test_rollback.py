@@ -94,6 +94,8 @@ def test_rollback_notifies_people_with_the_documented_message(scenario: Stack) -
         "function_name": scenario.outputs.function_name,
         "region": REGION,
         "preempted_rollouts": [],  # no other profile's rollout was in the way
+        "hold_note": f"On hold: {flag}. Deployments that turn a held flag back on are refused "
+        "until it is restored.",
     }
     assert f"e2e: ALARM for {flag}" in payload["reason"]
 

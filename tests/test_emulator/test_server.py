@@ -141,6 +141,14 @@ def test_config_route_refuses_bad_input_and_changes_nothing(
         "account_concurrency_limit": 1000,
         "deployment_time_factor": before,
         "iam_enforcement": True,
+        "stale_version_error": "ConflictException",
+        "event_pattern_max_length": 2048,
+        "appconfig_quotas": {
+            "applications": 100,
+            "configuration_profiles": 100,
+            "deployment_strategies": 20,
+            "environments": 20,
+        },
     }
 
 

@@ -293,6 +293,7 @@ def leftovers(aws: Aws) -> dict[str, list[str]]:
             for item in aws.appconfig.list_deployment_strategies()["Items"]
             if not item["Id"].startswith("AppConfig.")
         ],
+        "appconfig extensions": [item["Name"] for item in aws.appconfig.list_extensions()["Items"]],
         "iam roles": [item["RoleName"] for item in aws.iam.list_roles()["Roles"]],
         "iam policies": [
             item["PolicyName"] for item in aws.iam.list_policies(Scope="Local")["Policies"]
