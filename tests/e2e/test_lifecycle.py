@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import BASELINE_LABEL, Stack
 from tools.harness.actions import set_alarm_state
+from tools.harness.env import REGION
 from tools.harness.readers import deployments, drain_queue, leftovers, receive, sns_payload
 
 # A loopback port nothing listens on: connections are refused at once.
@@ -107,22 +108,48 @@ def test_deleted_profile_keeps_the_event_notifies_and_changes_nothing(scenario: 
     """A broken setup: the alarm is still real, so its event waits for the fix and a replay.
 
     The function is pointed at a profile that was deleted (the stack's own profile stays:
-    the destroy scenario after this one needs it with the function's versions in it).
+    the destroy scenario after this one needs it with the function's versions in it). Its
+    role is first allowed to read that profile, as an operator who moved the function to it
+    would do: without that IAM answers AccessDenied before AppConfig can say "not found".
     """
     target = scenario.outputs.target
     flag, alarm = sorted(scenario.outputs.alarm_names.items())[0]
     deployment_count = len(deployments(scenario.aws, target))
     appconfig = scenario.aws.appconfig
-    gone = appconfig.create_configuration_profile(
+    created = appconfig.create_configuration_profile(
         ApplicationId=target.application_id, Name="e2e-deleted", LocationUri="hosted"
-    )["Id"]
+    )
+    gone = created["Id"]
+    app_arn = f"arn:aws:appconfig:{REGION}:123456789012:application/{target.application_id}"
+    role = scenario.aws.lambda_.get_function_configuration(
+        FunctionName=scenario.outputs.function_name
+    )["Role"].rsplit("/", 1)[-1]
+    scenario.aws.iam.put_role_policy(
+        RoleName=role,
+        PolicyName="e2e-moved-profile",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "appconfig:*",
+                        "Resource": [app_arn, f"{app_arn}/configurationprofile/{gone}*"],
+                    }
+                ],
+            }
+        ),
+    )
     appconfig.delete_configuration_profile(
         ApplicationId=target.application_id, ConfigurationProfileId=gone
     )
 
-    with function_environment(scenario, APPCONFIG_CONFIGURATION_PROFILE_ID=gone):
-        set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: profile deleted")
-        scenario.settle()
+    try:
+        with function_environment(scenario, APPCONFIG_CONFIGURATION_PROFILE_ID=gone):
+            set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: profile deleted")
+            scenario.settle()
+    finally:
+        scenario.aws.iam.delete_role_policy(RoleName=role, PolicyName="e2e-moved-profile")
 
     assert_event_kept(scenario, alarm)
     for note in retried_failure_notes(scenario, flag):
