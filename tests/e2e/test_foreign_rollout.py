@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, clear_holds
 from tests.e2e.test_rollback import enabled_flags, fire
 from tests.e2e.test_variants import deploy
 from tools.harness.readers import deployments, flag_states, receive, sns_payload
@@ -56,15 +56,20 @@ def foreign(scenario: Stack) -> Iterator[dict[str, str]]:
         scenario.emulator.post("/_emulator/config", {"deployment_time_factor": 0.0})
     yield {"number": str(number), "profile": profile, "version": str(version), "strategy": strategy}
     scenario.settle()
-    deploy(scenario, scenario.stored_baseline)  # the newest deployment: the flags profile's
-    assert scenario.deployed() == scenario.baseline
-    appconfig.delete_hosted_configuration_version(
-        ApplicationId=target.application_id, ConfigurationProfileId=profile, VersionNumber=version
-    )
-    appconfig.delete_configuration_profile(
-        ApplicationId=target.application_id, ConfigurationProfileId=profile
-    )
-    appconfig.delete_deployment_strategy(DeploymentStrategyId=strategy)
+    try:
+        clear_holds(scenario)  # the rollback held the flag: let the baseline back in
+        deploy(scenario, scenario.stored_baseline)  # the newest deployment: the flags profile's
+        assert scenario.deployed() == scenario.baseline
+    finally:  # nothing of this scenario may outlive it (the stack's destroy checks)
+        appconfig.delete_hosted_configuration_version(
+            ApplicationId=target.application_id,
+            ConfigurationProfileId=profile,
+            VersionNumber=version,
+        )
+        appconfig.delete_configuration_profile(
+            ApplicationId=target.application_id, ConfigurationProfileId=profile
+        )
+        appconfig.delete_deployment_strategy(DeploymentStrategyId=strategy)
 
 
 def test_a_foreign_rollout_is_preempted_and_restarted(

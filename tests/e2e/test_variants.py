@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import BASELINE_LABEL, Stack
 from tests.e2e.test_rollback import enabled_flags, fire, restore
 from tools.harness.readers import deployments, flag_states, stored_document, wait_deployed
 
@@ -39,6 +39,7 @@ def deploy(stack: Stack, document: dict[str, Any]) -> None:
         Content=json.dumps(document).encode(),
         ContentType="application/json",
         LatestVersionNumber=stack.versions()[-1],
+        VersionLabel=BASELINE_LABEL,  # the suite's own set-up (the destroy test deletes these)
     )["VersionNumber"]
     stack.aws.appconfig.start_deployment(
         ApplicationId=target.application_id,
