@@ -63,8 +63,11 @@ module "function" {
 
   alarm_names        = values(module.flag_alarms.alarm_names)
   alarm_name_pattern = module.flag_alarms.alarm_name_pattern
-  trigger            = var.trigger
-  alarm_topic_arn    = module.notifications.alarm_topic_arn
+  # Flags whose silence means failure (flags.<name>.rollback_on_insufficient_data).
+  insufficient_data_rollback_alarms = module.flag_alarms.insufficient_data_alarm_names
+  trigger                           = var.trigger
+  foreign_rollout                   = var.foreign_rollout
+  alarm_topic_arn                   = module.notifications.alarm_topic_arn
 
   # About 20 alarms per EventBridge rule at the default event pattern size quota.
   event_pattern_max_length = var.event_pattern_max_length

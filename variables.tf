@@ -30,7 +30,10 @@ variable "flags" {
     or a multiple of 60; default 60), evaluation_periods (default 3), datapoints_to_alarm (default:
     evaluation_periods), treat_missing_data (default "notBreaching"), and overrides of the metric
     convention for this flag: namespace, errors_metric_name, requests_metric_name, statistic and
-    dimensions.
+    dimensions. rollback_on_insufficient_data (default false): a quiet flag is not a broken flag,
+    so only ALARM rolls a flag back; set it to true for a flag whose silence means failure, and
+    its alarm entering INSUFFICIENT_DATA rolls it back too (pair it with treat_missing_data =
+    "missing", which lets missing data reach that state).
   EOT
   type = map(object({
     threshold            = optional(number, 5)
@@ -44,6 +47,8 @@ variable "flags" {
     statistic            = optional(string, "Sum")
     dimensions           = optional(map(string))
     description          = optional(string)
+
+    rollback_on_insufficient_data = optional(bool, false)
   }))
 
   validation {
@@ -265,6 +270,17 @@ variable "notification_sqs_queue_arns" {
 ################################################################################
 # Trigger and behaviour
 ################################################################################
+
+variable "foreign_rollout" {
+  description = "What a rollback does when another configuration profile's rollout holds the environment (AppConfig runs one deployment per environment at a time; a linear strategy can hold it for an hour). \"preempt\" (default): stop that rollout, deploy the rollback, then restart the stopped rollout with the same version and strategy once the rollback is complete, and say so in the notification. \"wait\": wait with backoff (bounded), then the event is retried and kept in the failure destination, while the bad flag stays on."
+  type        = string
+  default     = "preempt"
+
+  validation {
+    condition     = contains(["preempt", "wait"], var.foreign_rollout)
+    error_message = "foreign_rollout must be \"preempt\" (stop another profile's rollout for a rollback, then restart it) or \"wait\" (wait for it)."
+  }
+}
 
 variable "trigger" {
   description = "How an alarm invokes the function: \"sns\" (the alarm topic) or \"eventbridge\" (a rule on the alarms' state changes)."

@@ -17,7 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from bench import coldstart, duplicates, guard, report, scale, single, storm, versus
+from bench import (
+    coldstart,
+    duplicates,
+    foreign_rollout,
+    guard,
+    report,
+    scale,
+    single,
+    storm,
+    versus,
+)
 from bench.common import (
     BENCH_DIR,
     BenchError,
@@ -40,6 +50,7 @@ FIGURES: dict[str, ModuleType] = {
     "scale": scale,
     "versus": versus,
     "guard": guard,
+    "foreign": foreign_rollout,
 }
 
 

@@ -46,6 +46,10 @@ CAVEATS = """\
 - In a storm all N invocations and the emulator share one process and the machine's 2 cores,
   so "seconds to all disabled" grows with N mostly from CPU contention; on AWS every
   invocation has its own CPU.
+- Figure 8 runs AppConfig deployments under the emulator's deployment time factor (the other
+  team's 60-minute rollout takes a few seconds); the function's own work is not scaled, so
+  `preempt`'s time is real seconds, while `wait`'s is the other rollout's remaining time,
+  shown in AWS minutes (divided by the factor).
 - The machine is shared (2 cores): absolute times are noisy; counts are exact.
 """
 

@@ -24,6 +24,7 @@ run "function_gets_the_ids_and_pattern_of_this_stack" {
       ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
       DRY_RUN                            = "false"
       METRICS_NAMESPACE                  = "FeatureFlags"
+      FOREIGN_ROLLOUT                    = "preempt"
       HOLDS_PARAMETER_PATH               = "/flag-rollback/holds/app1234/env1234/prf1234"
       RESTORE_DEPLOYMENT_STRATEGY_ID     = "str1234"
       RESTORE_COOLDOWN_SECONDS           = "300"
@@ -124,6 +125,38 @@ run "eventbridge_rules_fit_the_default_pattern_quota" {
   assert {
     condition     = length(module.function.event_rule_arns) == 2
     error_message = "30 flags must be spread over 2 EventBridge rules, each pattern within 2048 characters."
+  }
+}
+
+# A quiet flag is not a broken flag: only the opted-in flag acts on INSUFFICIENT_DATA, end to end.
+run "insufficient_data_opt_in_reaches_alarm_rule_and_function" {
+  command = plan
+
+  variables {
+    trigger = "eventbridge"
+    flags = {
+      new_checkout = { rollback_on_insufficient_data = true, treat_missing_data = "missing" }
+      dark-mode    = {}
+    }
+  }
+
+  assert {
+    condition     = module.function.environment_variables["INSUFFICIENT_DATA_ROLLBACK_FLAGS"] == jsonencode(["new_checkout"])
+    error_message = "The function must be told the opted-in flags (INSUFFICIENT_DATA_ROLLBACK_FLAGS)."
+  }
+
+  assert {
+    condition     = length(module.flag_alarms.insufficient_data_alarm_names) == 1 && length(module.function.event_rule_arns) == 2
+    error_message = "The opted-in flag's alarm must get its own rule matching INSUFFICIENT_DATA, beside the ALARM-only rule."
+  }
+}
+
+run "no_flag_rolls_back_on_insufficient_data_by_default" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(module.function.environment_variables), "INSUFFICIENT_DATA_ROLLBACK_FLAGS") && length(module.flag_alarms.insufficient_data_alarm_names) == 0
+    error_message = "Without rollback_on_insufficient_data the function must not act on INSUFFICIENT_DATA."
   }
 }
 

@@ -11,16 +11,18 @@ variable "name_prefix" {
 }
 
 variable "flags" {
-  description = "Flags to create (all enabled) and watch, with their alarm settings."
+  description = "Flags to create (all enabled) and watch, with their alarm settings. recommendations shows a flag whose silence means failure: its alarm entering INSUFFICIENT_DATA rolls it back too."
   type = map(object({
-    threshold          = optional(number, 5)
-    period             = optional(number, 60)
-    evaluation_periods = optional(number, 3)
+    threshold                     = optional(number, 5)
+    period                        = optional(number, 60)
+    evaluation_periods            = optional(number, 3)
+    treat_missing_data            = optional(string, "notBreaching")
+    rollback_on_insufficient_data = optional(bool, false)
   }))
   default = {
     new_checkout    = {}
     dark_mode       = { threshold = 10 }
-    recommendations = { period = 30, evaluation_periods = 2 }
+    recommendations = { period = 30, evaluation_periods = 2, treat_missing_data = "missing", rollback_on_insufficient_data = true }
   }
 }
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from flag_rollback import clients
+from flag_rollback import clients, variants
 from flag_rollback.errors import TransientError
 from flag_rollback.settings import Settings
 from flag_rollback.text import header_text, version_label
@@ -159,6 +159,19 @@ class LatestVersion:
     @property
     def own(self) -> bool:
         return self.label.startswith(OWN_LABELS)
+
+
+@dataclass(frozen=True)
+class DeploymentDetail:
+    """What GetDeployment says about a deployment: enough to start it again."""
+
+    number: int
+    state: str
+    profile_id: str
+    profile_name: str
+    version: str
+    strategy_id: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -330,6 +343,37 @@ def latest_version(settings: Settings) -> LatestVersion:
     return latest
 
 
+def recorded_values(settings: Settings, flag: str) -> variants.ValuesRecord | None:
+    """The record of what the newest rollback of ``flag`` turned off (multi-variant flags).
+
+    Read from the descriptions of this function's rollback versions
+    (ListHostedConfigurationVersions, every page; see variants.describe), newest first.
+    """
+    found: list[tuple[int, str]] = []
+    token: str | None = None
+    for _ in range(MAX_PAGES * 10):
+        with clients.aws_call("ListHostedConfigurationVersions"):
+            page = clients.appconfig().list_hosted_configuration_versions(
+                ApplicationId=settings.application_id,
+                ConfigurationProfileId=settings.profile_id,
+                MaxResults=50,
+                **({"NextToken": token} if token else {}),
+            )
+        found += [
+            (int(item.get("VersionNumber", 0)), str(item.get("Description", "") or ""))
+            for item in page.get("Items", [])
+            if str(item.get("VersionLabel", "") or "").startswith(ROLLBACK_LABEL)
+        ]
+        token = page.get("NextToken")
+        if not token:
+            break
+    for _, description in sorted(found, reverse=True):
+        record = variants.recorded(description, flag)
+        if record is not None:
+            return record
+    return None
+
+
 def create_version(
     settings: Settings,
     *,
@@ -369,15 +413,45 @@ def create_version(
         return int(response["VersionNumber"])  # an answer without it: the call failed
 
 
-def start_deployment(settings: Settings, *, version: int, description: str) -> int:
-    """StartDeployment of a version with the configured strategy; the deployment number."""
+def get_deployment(settings: Settings, number: int) -> DeploymentDetail:
+    """GetDeployment of a deployment in the environment (any profile)."""
+    with clients.aws_call("GetDeployment"):
+        response = clients.appconfig().get_deployment(
+            ApplicationId=settings.application_id,
+            EnvironmentId=settings.environment_id,
+            DeploymentNumber=number,
+        )
+    return DeploymentDetail(
+        number=int(response.get("DeploymentNumber", number)),
+        state=str(response.get("State", "")),
+        profile_id=str(response.get("ConfigurationProfileId", "")),
+        profile_name=str(response.get("ConfigurationName", "")),
+        version=str(response.get("ConfigurationVersion", "")),
+        strategy_id=str(response.get("DeploymentStrategyId", "")),
+        description=str(response.get("Description", "") or ""),
+    )
+
+
+def start_deployment(
+    settings: Settings,
+    *,
+    version: int | str,
+    description: str,
+    profile_id: str | None = None,
+    strategy_id: str | None = None,
+) -> int:
+    """StartDeployment of a version; the deployment number.
+
+    By default of this function's profile with the configured strategy; another profile's
+    version with its own strategy when a preempted rollout is restarted (foreign.py).
+    """
     with clients.aws_call("StartDeployment"):
         try:
             response = clients.appconfig().start_deployment(
                 ApplicationId=settings.application_id,
                 EnvironmentId=settings.environment_id,
-                DeploymentStrategyId=settings.strategy_id,
-                ConfigurationProfileId=settings.profile_id,
+                DeploymentStrategyId=strategy_id or settings.strategy_id,
+                ConfigurationProfileId=profile_id or settings.profile_id,
                 ConfigurationVersion=str(version),
                 Description=header_text(description),
             )

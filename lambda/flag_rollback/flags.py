@@ -4,8 +4,11 @@ No AWS here: functions over plain data, so every rule is testable on its own.
 Two formats are understood:
 
 * ``AWS.AppConfig.FeatureFlags``: ``{"flags": {...}, "values": {"<flag>": {"enabled": bool}},
-  "version": "1"}``. A rollback sets ``values.<flag>.enabled`` to false and nothing else
-  (AppConfig validates this type against its own schema, so no extra keys are added).
+  "version": "1"}``. A rollback sets every ``enabled: true`` of ``values.<flag>`` to false
+  (the base value and, for a multi-variant flag, each of its ``_variants``) and nothing else
+  (AppConfig validates this type against its own schema, so no extra keys are added); what
+  it turned off is returned as a ``ValuesRecord`` (variants.py) for the caller to keep, and
+  ``restore_values`` puts exactly that back.
 * freeform JSON: ``{"flags": {"<flag>": {"enabled": bool, "rolloutPercentage": n,
   "metadata": {...}}}, "version": n, "lastUpdated": "..."}``. A rollback sets ``enabled``
   false and ``rolloutPercentage`` 0 and records when, why, and the values it replaced
@@ -23,7 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from flag_rollback import variants
 from flag_rollback.errors import PermanentError
+from flag_rollback.variants import ValuesRecord
 from flag_rollback.vocabulary import AlarmState
 
 Format = Literal["AWS.AppConfig.FeatureFlags", "freeform"]
@@ -54,6 +59,9 @@ class Change:
     unchanged: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     restored_values: dict[str, Any] = field(default_factory=dict)
+    # FeatureFlags documents: what a rollback turned off in each changed flag (keep it to
+    # restore exactly; the document has no place for it).
+    records: tuple[ValuesRecord, ...] = ()
 
 
 def _reject_constant(name: str) -> float:
@@ -115,8 +123,7 @@ def is_enabled(document: FlagDocument, flag: str) -> bool | None:
     if flag not in document.data["flags"]:
         return None
     if document.format == FEATURE_FLAGS:
-        value = document.data["values"].get(flag)
-        return isinstance(value, dict) and value.get("enabled") is True
+        return variants.is_on(document.data["values"].get(flag))
     entry = document.data["flags"][flag]
     if not isinstance(entry, dict) or not isinstance(entry.get("metadata", {}), dict):
         return None
@@ -200,24 +207,16 @@ def _freeform_entry(data: JsonObject, flag: str) -> JsonObject:
     return entry
 
 
-def _set_value(data: JsonObject, flag: str, *, enabled: bool) -> None:
-    """Set ``values.<flag>.enabled`` (in place), keeping the flag's attribute values."""
-    value = data["values"].get(flag)
-    if isinstance(value, dict):
-        value["enabled"] = enabled
-    else:
-        data["values"][flag] = {"enabled": enabled}
-
-
 def disable(document: FlagDocument, flags: Iterable[str], *, reason: str, now: str) -> Change:
     """Turn the given flags off; flags already off or not defined are reported, not touched."""
     change, unchanged, missing = _classify(document, flags, want_enabled=False)
     if not change:
         return Change(None, (), tuple(unchanged), tuple(missing))
     data = copy.deepcopy(document.data)
+    records: list[ValuesRecord] = []
     for flag in change:
-        if document.format == FEATURE_FLAGS:
-            _set_value(data, flag, enabled=False)
+        if document.format == FEATURE_FLAGS:  # is_enabled vouched for an object value
+            records.append(variants.turn_off(data["values"][flag], flag))
             continue
         entry = _freeform_entry(data, flag)
         before = {key: entry[key] for key in _RESTORED_KEYS if key in entry}
@@ -227,19 +226,60 @@ def disable(document: FlagDocument, flags: Iterable[str], *, reason: str, now: s
     if document.format == FREEFORM:
         _touch(data, now)
     new = replace(document, data=data)
-    return Change(new, tuple(change), tuple(unchanged), tuple(missing))
+    return Change(new, tuple(change), tuple(unchanged), tuple(missing), records=tuple(records))
 
 
-def enable(document: FlagDocument, flag: str, *, now: str) -> Change:
-    """Turn a flag back on with the values recorded when it was rolled back."""
+def restore_values(document: FlagDocument, record: ValuesRecord) -> Change:
+    """Put back what a rollback of a FeatureFlags document turned off, as ``record`` says.
+
+    Exactly the recorded parts are turned on again (the base value, variants by name);
+    everything else, the document's order and AppConfig's own fields are kept.
+    """
+    flag = record.flag
+    if document.format != FEATURE_FLAGS:
+        raise PermanentError("bad_record", "a values record applies to feature flag documents")
+    if flag not in document.data["flags"]:
+        return Change(None, missing=(flag,))
+    data = copy.deepcopy(document.data)
+    value = data["values"].get(flag)
+    if not isinstance(value, dict):
+        value = data["values"][flag] = {}
+    turned = variants.turn_back_on(value, record)
+    if turned.empty:
+        return Change(None, unchanged=(flag,))
+    restored: JsonObject = {"enabled": True} if turned.base else {}
+    if turned.variants:
+        restored["variants"] = list(turned.variants)
+    return Change(replace(document, data=data), (flag,), restored_values=restored)
+
+
+def enable(
+    document: FlagDocument, flag: str, *, now: str, record: ValuesRecord | None = None
+) -> Change:
+    """Turn a flag back on with the values recorded when it was rolled back.
+
+    FeatureFlags documents: with the rollback's ``record``, exactly what it turned off;
+    without one a single-value flag is enabled, and a multi-variant flag is refused (which
+    variants were on is not in the document; guessing could turn on one never meant to be).
+    """
+    if record is not None and record.flag != flag:
+        raise PermanentError("bad_record", f"the record is of flag {record.flag!r}, not {flag!r}")
+    if document.format == FEATURE_FLAGS:
+        if record is not None:
+            return restore_values(document, record)
+        value = document.data["values"].get(flag)
+        if flag in document.data["flags"] and not variants.is_on(value):
+            if variants.variant_list(value) is not None:
+                raise PermanentError(
+                    "restore_unrecorded",
+                    f"flag {flag!r} has variants and there is no record of which were on "
+                    "before the rollback: enable them in a new version of the configuration",
+                )
+            return restore_values(document, ValuesRecord(flag, base=True))
     change, unchanged, missing = _classify(document, [flag], want_enabled=True)
     if not change:
         return Change(None, (), tuple(unchanged), tuple(missing))
     data = copy.deepcopy(document.data)
-    if document.format == FEATURE_FLAGS:
-        _set_value(data, flag, enabled=True)
-        new = replace(document, data=data)
-        return Change(new, (flag,), restored_values={"enabled": True})
     entry = _freeform_entry(data, flag)
     before = entry["metadata"].pop(BEFORE_KEY, None)
     restored: JsonObject = {"enabled": True}

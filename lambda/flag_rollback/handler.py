@@ -71,6 +71,7 @@ def _notification(
         will_retry=isinstance(error, TransientError),
         function_name=settings.function_name,
         region=settings.region,
+        preempted_rollouts=result.preempted,
         hold_note=str(result.state.get("hold_note", "")) or None,
     )
 

@@ -70,7 +70,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, replace
 
-from flag_rollback import flags
+from flag_rollback import flags, variants
 from flag_rollback.appconfig import COMPLETE, Deployment, Environment
 
 
@@ -141,16 +141,16 @@ def merge_disabled(base: flags.FlagDocument, other: flags.FlagDocument) -> flags
 
     The other's entry is copied as a rollback wrote it (freeform: enabled false,
     rolloutPercentage 0 and the metadata recording the values to restore); for
-    AWS.AppConfig.FeatureFlags only ``values.<flag>.enabled`` changes.
+    AWS.AppConfig.FeatureFlags every ``enabled: true`` of ``values.<flag>`` (the base value
+    and each variant) turns false, nothing else.
     """
     wanted = [name for name in disabled(other) if flags.is_enabled(base, name) is True]
     if not wanted or base.format != other.format:
         return base
     data = copy.deepcopy(base.data)
     for name in wanted:
-        if base.format == flags.FEATURE_FLAGS:
-            value = data["values"].get(name)
-            data["values"][name] = {**(value if isinstance(value, dict) else {}), "enabled": False}
+        if base.format == flags.FEATURE_FLAGS:  # on in the base: an object value
+            variants.turn_off(data["values"][name], name)
         else:
             data["flags"][name] = copy.deepcopy(other.data["flags"][name])
     return replace(base, data=data)

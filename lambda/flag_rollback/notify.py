@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
-from flag_rollback import clients, oncall
+from flag_rollback import clients, foreign, oncall
 from flag_rollback.errors import RollbackError, TransientError
 from flag_rollback.observe import log, notification_failed_metric
 from flag_rollback.settings import Settings
@@ -91,6 +91,8 @@ class Notification:
     region: str | None = None
     # Held flags: set when a flag flaps and stays held until a forced restore.
     hold_note: str | None = None
+    # Other profiles' rollouts stopped for a rollback, and whether each was restarted.
+    preempted_rollouts: tuple[foreign.StoppedRollout, ...] = ()
 
 
 def document(note: Notification) -> dict[str, object]:
@@ -100,6 +102,7 @@ def document(note: Notification) -> dict[str, object]:
         "source": SOURCE,
         **asdict(note),
         "flags": list(note.flags),
+        "preempted_rollouts": [asdict(item) for item in note.preempted_rollouts],
     }
 
 
@@ -135,6 +138,13 @@ def email_text(note: Notification) -> str:
             "The event will be retried by Lambda; check the function's failure destination."
             if note.will_retry
             else "Nothing was changed. A person should look at this."
+        )
+    for rollout in note.preempted_rollouts:
+        lines += foreign.summary(
+            rollout,
+            application_id=note.application_id,
+            environment_id=note.environment_id,
+            region=note.region,
         )
     lines += oncall.next_steps(
         function_name=note.function_name,

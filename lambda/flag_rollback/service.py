@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from flag_rollback import alarms, appconfig, flags, hold_actions, lineage
+from flag_rollback import alarms, appconfig, flags, foreign, hold_actions, lineage, variants
 from flag_rollback.appconfig import Environment, Profile
-from flag_rollback.errors import PermanentError, TransientError
+from flag_rollback.errors import PermanentError, RollbackError, TransientError
 from flag_rollback.observe import log, utc_now
 from flag_rollback.settings import Settings
+from flag_rollback.text import MAX_DESCRIPTION, ascii_line
 from flag_rollback.vocabulary import Mode, Outcome, ResultAction
 
 
@@ -52,6 +53,8 @@ class Result:
     missing: tuple[str, ...] = ()
     detail: str = ""
     state: dict[str, object] = field(default_factory=dict)
+    # Other profiles' rollouts stopped so the rollback could deploy (FOREIGN_ROLLOUT=preempt).
+    preempted: tuple[foreign.StoppedRollout, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,12 +104,14 @@ def _deploy(
     mode: Mode,
     description: str,
     deadline: float,
+    stopped: list[foreign.StoppedRollout],
 ) -> tuple[int, bool] | None:
     """StartDeployment, handling a busy environment (check 2 of lineage.py).
 
     Returns the deployment that carries the version's changes and whether it is one this
     call started (False: an own deployment in progress already disables every flag ours
-    does); None means plan again.
+    does); None means plan again. Another profile's rollout is waited for or, for a
+    rollback with FOREIGN_ROLLOUT=preempt, stopped (appended to ``stopped``, foreign.py).
     """
     wanted = lineage.disabled(document)
     for attempt in range(TIMING.max_deploy_attempts):
@@ -140,8 +145,23 @@ def _deploy(
             state = appconfig.stop_deployment(settings, holder)
             log("stopped_deployment", deployment=holder.number, version=holder.version, state=state)
             continue  # start again, or (refused: it moved on) read the state again
+        if _may_preempt(settings, holder, mode):
+            taken = foreign.preempt(settings, holder)
+            if taken is not None:
+                stopped.append(taken)
+                continue
         log("environment_busy", holder=holder.number, profile=holder.profile_name, attempt=attempt)
     raise TransientError("environment_busy", "the environment stayed busy; Lambda will retry")
+
+
+def _may_preempt(settings: Settings, holder: appconfig.Deployment, mode: Mode) -> bool:
+    """Whether a rollback stops this other profile's rollout (never one about to complete)."""
+    return (
+        mode == "rollback"
+        and settings.foreign_rollout == "preempt"
+        and holder.state in appconfig.STOPPABLE
+        and not holder.ends_soon()
+    )
 
 
 def _create(
@@ -196,13 +216,26 @@ def _label(mode: Mode, names: tuple[str, ...], now: str, seen: int) -> str:
     return appconfig.label(prefix, stamp, seen, ",".join(names))
 
 
-def _description(request: Request, names: tuple[str, ...], base: int, now: str) -> str:
+def _description(
+    request: Request,
+    names: tuple[str, ...],
+    base: int,
+    now: str,
+    records: tuple[variants.ValuesRecord, ...] = (),
+) -> str:
+    """The version's description; a rollback's carries its multi-variant records before the
+    reason (the part cut when too long), so a restore can put back exactly what was on."""
     verb = "disabled" if request.mode == "rollback" else "re-enabled"
     alarm = f" after alarm {request.alarm}" if request.alarm else ""
-    return (
+    head = (
         f"flag-rollback {request.mode} at {now}{alarm}: {verb} {', '.join(names)} "
-        f"(based on deployed version {base}). Reason: {request.reason}"
+        f"(based on deployed version {base})."
     )
+    record = variants.describe(records)
+    if record and len(ascii_line(f"{head} {record}")) > MAX_DESCRIPTION - len(" Reason: ..."):
+        log("values_record_omitted", level="WARN", flags=[r.flag for r in records])
+        record = ""
+    return f"{head} {record + ' ' if record else ''}Reason: {request.reason}"
 
 
 def _read_document(settings: Settings, profile: Profile, version: int) -> flags.FlagDocument:
@@ -272,6 +305,36 @@ def apply(
     transform: Callable[[flags.FlagDocument, str], flags.Change],
     deadline: float,
 ) -> Result:
+    """Carry out the change; restart any rollout of another profile it stopped on the way.
+
+    The restart waits for the change's deployment to end (foreign.restart); when the change
+    fails, the stopped rollout is restarted at once (best effort) before the error leaves.
+    """
+    stopped: list[foreign.StoppedRollout] = []
+    try:
+        result = _apply(settings, request, transform, deadline, stopped)
+    except RollbackError:
+        for rollout in stopped[-1:]:
+            foreign.restart(settings, rollout, after=None, deadline=deadline)
+        raise
+    if not stopped:
+        return result
+    # Only one deployment runs at a time: the last rollout stopped is the one to restart.
+    *earlier, last = stopped
+    last = foreign.restart(settings, last, after=result.deployment_number, deadline=deadline)
+    superseded = [
+        replace(item, restart_error="a later rollout was stopped after it") for item in earlier
+    ]
+    return replace(result, preempted=(*superseded, last))
+
+
+def _apply(
+    settings: Settings,
+    request: Request,
+    transform: Callable[[flags.FlagDocument, str], flags.Change],
+    deadline: float,
+    stopped: list[foreign.StoppedRollout],
+) -> Result:
     """Plan (lineage.py), change, write under the lock and deploy, until checks 1-2 pass."""
     profile = appconfig.get_profile(settings)
     token_hint = 0
@@ -330,7 +393,7 @@ def apply(
         if settings.dry_run:
             return replace(result, outcome="dry_run", detail="DRY_RUN: nothing written")
         names = result.flags
-        description = _description(request, names, planned.head.version, now)
+        description = _description(request, names, planned.head.version, now, change.records)
         token = max(env.highest_version(), planned.head.version, token_hint)
         version, token_hint = _create(
             settings,
@@ -352,6 +415,7 @@ def apply(
             mode=request.mode,
             description=description,
             deadline=deadline,
+            stopped=stopped,
         )
         if deployed is None:
             log("rebase", version=version, cycle=cycle)
@@ -417,9 +481,17 @@ def restore(settings: Settings, request: Request, deadline: float) -> Result:
             state={"hold_note": gate.refusal, "hold": gate.hold.summary() if gate.hold else None},
         )
     documents: list[tuple[bytes, bytes]] = []
+    recorded: list[variants.ValuesRecord | None] = []  # looked up once, when first needed
 
     def transform(document: flags.FlagDocument, now: str) -> flags.Change:
-        change = flags.enable(document, name, now=now)
+        record = None
+        if document.format == flags.FEATURE_FLAGS and variants.variant_list(
+            document.data["values"].get(name)
+        ):
+            if not recorded:
+                recorded.append(appconfig.recorded_values(settings, name))
+            record = recorded[0]
+        change = flags.enable(document, name, now=now, record=record)
         if change.document is not None:
             documents.append((flags.serialize(document), flags.serialize(change.document)))
         return change

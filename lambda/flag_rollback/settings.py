@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flag_rollback.errors import SettingsError
 from flag_rollback.hold_settings import HoldSettings, load_hold_settings
-from flag_rollback.vocabulary import LEVELS, Level
+from flag_rollback.vocabulary import FOREIGN_ROLLOUTS, LEVELS, ForeignRollout, Level
 
 DEFAULT_STRATEGY_ID = "AppConfig.AllAtOnce"
 DEFAULT_ALARM_NAME_PATTERN = r"^FeatureFlag-(?P<flag>.+)-ErrorRate$"
@@ -41,6 +41,8 @@ class Settings:
     holds: HoldSettings
     # Flags whose alarm going to INSUFFICIENT_DATA rolls them back (silence means failure).
     insufficient_data_flags: frozenset[str] = frozenset()
+    # Another profile's rollout holding the environment: stop and restart it, or wait.
+    foreign_rollout: ForeignRollout = "preempt"
     # Set by the Lambda runtime, not by the module (None outside Lambda):
     function_name: str | None = None  # AWS_LAMBDA_FUNCTION_NAME
     region: str | None = None  # AWS_REGION
@@ -128,6 +130,16 @@ def _insufficient_data_flags(environ: Mapping[str, str]) -> frozenset[str]:
     return frozenset(names)
 
 
+def _foreign_rollout(environ: Mapping[str, str]) -> ForeignRollout:
+    """FOREIGN_ROLLOUT: "preempt" (default) stops another profile's rollout for a rollback
+    and restarts it after; "wait" waits for it (bounded), then the event is retried."""
+    value = (_get(environ, "FOREIGN_ROLLOUT") or "preempt").lower()
+    for choice in FOREIGN_ROLLOUTS:
+        if value == choice:
+            return choice
+    raise SettingsError("FOREIGN_ROLLOUT", f"{value!r} is not one of {', '.join(FOREIGN_ROLLOUTS)}")
+
+
 def _log_level(environ: Mapping[str, str]) -> Level | None:
     """Lambda's application log level (advanced logging controls); None when unknown.
 
@@ -150,6 +162,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         dry_run=_dry_run(environ),
         metrics_namespace=_namespace(environ),
         insufficient_data_flags=_insufficient_data_flags(environ),
+        foreign_rollout=_foreign_rollout(environ),
         function_name=_get(environ, "AWS_LAMBDA_FUNCTION_NAME"),
         region=_get(environ, "AWS_REGION") or _get(environ, "AWS_DEFAULT_REGION"),
         log_level=_log_level(environ),

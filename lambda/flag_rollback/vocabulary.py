@@ -47,6 +47,10 @@ AlarmState = Literal["ALARM", "OK", "INSUFFICIENT_DATA"]
 """A CloudWatch alarm's state (``StateValue``)."""
 ALARM_STATES: tuple[AlarmState, ...] = get_args(AlarmState)
 
+ForeignRollout = Literal["preempt", "wait"]
+"""What a rollback does when another profile's rollout holds the environment (FOREIGN_ROLLOUT)."""
+FOREIGN_ROLLOUTS: tuple[ForeignRollout, ...] = get_args(ForeignRollout)
+
 Source = Literal["sns", "eventbridge", "direct", "unknown"]
 """Where an event came from."""
 
@@ -57,6 +61,10 @@ Decision = Literal[
     "storm",
     "stopped_deployment",
     "environment_busy",
+    "preempted_rollout",
+    "restarted_rollout",
+    "restart_failed",
+    "values_record_omitted",
     "version_conflict",
     "rebase",
     "deployment_slipped_in",

@@ -16,6 +16,8 @@ locals {
       statistic            = flag.statistic
       dimensions           = flag.dimensions != null ? flag.dimensions : merge(local.convention.extra_dimensions, { (local.convention.dimension_name) = name })
       description          = coalesce(flag.description, "Error rate of feature flag ${name} above ${flag.threshold}%: the rollback function disables the flag.")
+      # Only flags whose silence means failure act on INSUFFICIENT_DATA.
+      insufficient_data_actions = flag.rollback_on_insufficient_data ? var.alarm_actions : []
     }
   }
 
@@ -38,6 +40,8 @@ resource "aws_cloudwatch_metric_alarm" "flag" {
   alarm_actions       = var.alarm_actions
   ok_actions          = var.ok_actions
   tags                = var.tags
+
+  insufficient_data_actions = each.value.insufficient_data_actions
 
   metric_query {
     id          = "error_rate"

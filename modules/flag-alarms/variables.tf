@@ -10,6 +10,11 @@ variable "flags" {
     evaluation_periods), treat_missing_data (default "notBreaching"), and overrides of the metric
     convention for this flag: namespace, errors_metric_name, requests_metric_name, statistic and
     dimensions (default { <dimension_name> = <flag> } plus the convention's extra dimensions).
+    rollback_on_insufficient_data (default false): a quiet flag is not a broken flag, so only ALARM
+    rolls a flag back; set it to true for a flag whose silence means failure (a checkout that
+    stops reporting requests), and its alarm also notifies alarm_actions when it enters
+    INSUFFICIENT_DATA (pair it with treat_missing_data = "missing", which lets missing data
+    reach that state).
   EOT
   type = map(object({
     threshold            = optional(number, 5)
@@ -23,6 +28,8 @@ variable "flags" {
     statistic            = optional(string, "Sum")
     dimensions           = optional(map(string))
     description          = optional(string)
+
+    rollback_on_insufficient_data = optional(bool, false)
   }))
 
   validation {

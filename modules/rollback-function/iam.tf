@@ -5,9 +5,13 @@ locals {
   profile_arn         = "${local.application_arn}/configurationprofile/${var.appconfig_configuration_profile_id}"
   hosted_versions_arn = "${local.profile_arn}/hostedconfigurationversion/*"
   strategy_arn        = "arn:${local.partition}:appconfig:${local.region}:${local.account_id}:deploymentstrategy/${var.appconfig_deployment_strategy_id}"
-  alarm_arn_prefix    = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:"
-  account_alarms_arn  = "${local.alarm_arn_prefix}*"
-  log_group_arn       = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+  # foreign_rollout = "preempt": another profile of this application, with its own strategy.
+  preempts           = var.foreign_rollout == "preempt"
+  profiles_arn       = "${local.application_arn}/configurationprofile/*"
+  any_strategy_arn   = "arn:${local.partition}:appconfig:${local.region}:${local.account_id}:deploymentstrategy/*"
+  alarm_arn_prefix   = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:"
+  account_alarms_arn = "${local.alarm_arn_prefix}*"
+  log_group_arn      = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
   # Built from the name (as AWS does) so the policy is known at plan time.
   dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
 }
@@ -68,6 +72,34 @@ data "aws_iam_policy_document" "function" {
     sid       = "StopInProgressDeployment"
     actions   = ["appconfig:StopDeployment"]
     resources = [local.application_arn, local.environment_arn, local.deployments_arn]
+  }
+
+  # foreign_rollout = "preempt" only: read another profile's rollout before stopping it (its
+  # profile, version and strategy), and whether the rollback's own deployment has completed.
+  dynamic "statement" {
+    for_each = local.preempts ? [1] : []
+
+    content {
+      sid       = "ReadRolloutToRestart"
+      actions   = ["appconfig:GetDeployment"]
+      resources = [local.application_arn, local.environment_arn, local.deployments_arn]
+    }
+  }
+
+  # foreign_rollout = "preempt" only: restart the stopped rollout of another profile with its
+  # own version and strategy, in this environment only. The profile and the strategy are
+  # another team's choice, known at run time: profiles are scoped to this application;
+  # deployment strategies belong to the account and region, not to an application, and
+  # StartDeployment requires the strategy resource (Service Authorization Reference), so the
+  # strategy is deploymentstrategy/* of this account and region.
+  dynamic "statement" {
+    for_each = local.preempts ? [1] : []
+
+    content {
+      sid       = "RestartStoppedRollout"
+      actions   = ["appconfig:StartDeployment"]
+      resources = [local.application_arn, local.environment_arn, local.profiles_arn, local.any_strategy_arn]
+    }
   }
 
   statement {

@@ -37,6 +37,7 @@ locals {
       ALARM_NAME_PATTERN                 = var.alarm_name_pattern
       DRY_RUN                            = tostring(var.dry_run)
       METRICS_NAMESPACE                  = var.metrics_namespace
+      FOREIGN_ROLLOUT                    = var.foreign_rollout
       HOLDS_PARAMETER_PATH               = local.holds_parameter_path
       RESTORE_DEPLOYMENT_STRATEGY_ID     = local.restore_strategy_id
       RESTORE_COOLDOWN_SECONDS           = tostring(var.restore_cooldown_seconds)
@@ -44,6 +45,7 @@ locals {
       FLAP_WINDOW_SECONDS                = tostring(var.flap_window_seconds)
     },
     local.topic_notifies ? { NOTIFICATION_TOPIC_ARN = var.notification_topic_arn } : {},
+    length(var.insufficient_data_rollback_alarms) > 0 ? { INSUFFICIENT_DATA_ROLLBACK_FLAGS = jsonencode(sort(keys(var.insufficient_data_rollback_alarms))) } : {},
   )
 }
 

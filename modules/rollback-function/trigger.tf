@@ -6,18 +6,37 @@ locals {
   # EventBridge refuses an event pattern longer than its quota (2,048 characters by default,
   # adjustable), so the alarms are spread over as many rules as needed, each matching its own
   # ARNs exactly. The pattern is measured as rendered: the rest of the pattern with an empty
-  # resources list, plus each ARN as JSON and one comma between ARNs.
-  event_pattern_base = {
-    source        = ["aws.cloudwatch"]
-    "detail-type" = ["CloudWatch Alarm State Change"]
-    detail = {
-      state = { value = ["ALARM"] }
+  # resources list, plus each ARN as JSON and one comma between ARNs. Alarms of flags that roll
+  # back on INSUFFICIENT_DATA get rules matching that state too; the others match ALARM only
+  # (a quiet flag is not a broken flag), so each group is measured with its own states.
+  insufficient_alarm_names = toset(values(var.insufficient_data_rollback_alarms))
+  event_rule_groups = [
+    {
+      states = ["ALARM"]
+      arns   = [for name in var.alarm_names : "${local.alarm_arn_prefix}${name}" if !contains(local.insufficient_alarm_names, name)]
+    },
+    {
+      states = ["ALARM", "INSUFFICIENT_DATA"]
+      arns   = [for name in var.alarm_names : "${local.alarm_arn_prefix}${name}" if contains(local.insufficient_alarm_names, name)]
+    },
+  ]
+  event_pattern_bases = [
+    for group in local.event_rule_groups : {
+      source        = ["aws.cloudwatch"]
+      "detail-type" = ["CloudWatch Alarm State Change"]
+      detail = {
+        state = { value = group.states }
+      }
     }
-  }
-  event_pattern_overhead = length(jsonencode(merge(local.event_pattern_base, { resources = [] })))
-  longest_alarm_arn      = max(0, [for arn in local.alarm_arns : length(jsonencode(arn))]...)
-  alarm_arns_per_rule    = max(1, floor((var.event_pattern_max_length - local.event_pattern_overhead + 1) / (local.longest_alarm_arn + 1)))
-  alarm_arn_chunks       = local.trigger_eventbridge ? chunklist(local.alarm_arns, local.alarm_arns_per_rule) : []
+  ]
+  longest_alarm_arn = max(0, [for arn in local.alarm_arns : length(jsonencode(arn))]...)
+  # One event pattern per rule: each group's ARNs in chunks that keep its pattern within the quota.
+  event_patterns = local.trigger_eventbridge ? flatten([
+    for index, group in local.event_rule_groups : [
+      for chunk in chunklist(group.arns, max(1, floor((var.event_pattern_max_length - length(jsonencode(merge(local.event_pattern_bases[index], { resources = [] }))) + 1) / (local.longest_alarm_arn + 1)))) :
+      jsonencode(merge(local.event_pattern_bases[index], { resources = chunk }))
+    ]
+  ]) : []
 }
 
 ################################################################################
@@ -45,16 +64,17 @@ resource "aws_sns_topic_subscription" "alarms" {
 }
 
 ################################################################################
-# EventBridge: state changes to ALARM of the flag alarms invoke the function
+# EventBridge: state changes of the flag alarms to ALARM (and to INSUFFICIENT_DATA for opted-in
+# flags) invoke the function
 ################################################################################
 
 resource "aws_cloudwatch_event_rule" "alarms" {
-  count = length(local.alarm_arn_chunks)
+  count = length(local.event_patterns)
 
   # The first rule keeps the plain name, so a stack that grows past one rule renames nothing.
   name          = count.index == 0 ? "${var.name}-alarms" : "${var.name}-alarms-${count.index + 1}"
-  description   = "Flag alarms entering ALARM: invoke the ${var.name} rollback."
-  event_pattern = jsonencode(merge(local.event_pattern_base, { resources = local.alarm_arn_chunks[count.index] }))
+  description   = strcontains(local.event_patterns[count.index], "INSUFFICIENT_DATA") ? "Flag alarms entering ALARM or INSUFFICIENT_DATA (flags where silence means failure): invoke the ${var.name} rollback." : "Flag alarms entering ALARM: invoke the ${var.name} rollback."
+  event_pattern = local.event_patterns[count.index]
   tags          = var.tags
 }
 

@@ -88,6 +88,28 @@ variable "alarm_name_pattern" {
   }
 }
 
+variable "insufficient_data_rollback_alarms" {
+  description = "Alarm name of each flag that is rolled back when its alarm enters INSUFFICIENT_DATA, keyed by flag name (the flag-alarms output insufficient_data_alarm_names). A quiet flag is not a broken flag: by default ({}) only ALARM rolls a flag back. The function gets the flag names (INSUFFICIENT_DATA_ROLLBACK_FLAGS) and, with trigger \"eventbridge\", the rules match INSUFFICIENT_DATA for these alarms only."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.insufficient_data_rollback_alarms) : can(regex("^[a-z][a-zA-Z0-9_-]{0,63}$", name))])
+    error_message = "Every key of insufficient_data_rollback_alarms must be a flag name (an AppConfig flag key such as \"new_checkout\")."
+  }
+}
+
+variable "foreign_rollout" {
+  description = "What a rollback does when another configuration profile's rollout holds the environment (AppConfig runs one deployment per environment at a time; a linear strategy can hold it for an hour). \"preempt\" (default): stop that rollout, deploy the rollback, then restart the stopped rollout with the same version and strategy once the rollback is complete, and say so in the notification (the role may then read deployments and start any profile of this application in this environment). \"wait\": wait with backoff (bounded), then Lambda retries the event and keeps it in the failure destination, while the bad flag stays on."
+  type        = string
+  default     = "preempt"
+
+  validation {
+    condition     = contains(["preempt", "wait"], var.foreign_rollout)
+    error_message = "foreign_rollout must be \"preempt\" (stop another profile's rollout for a rollback, then restart it) or \"wait\" (wait for it)."
+  }
+}
+
 variable "trigger" {
   description = "How alarms invoke the function: \"sns\" subscribes it to alarm_topic_arn; \"eventbridge\" adds a rule matching the alarms' state changes to ALARM."
   type        = string

@@ -38,7 +38,8 @@ FUNCTION_CALLS: tuple[tuple[str, str], ...] = (
     ("appconfig", "ListHostedConfigurationVersions"),
     ("appconfig", "CreateHostedConfigurationVersion"),
     ("appconfig", "StartDeployment"),
-    ("appconfig", "DeleteHostedConfigurationVersion"),  # the destroy-time cleanup
+    ("appconfig", "GetDeployment"),
+    ("appconfig", "DeleteHostedConfigurationVersion"),  # its own versions, at destroy
     ("cloudwatch", "DescribeAlarms"),
     ("sns", "Publish"),
     ("ssm", "GetParameter"),
@@ -130,11 +131,18 @@ def function_calls(aws: Aws, configuration: Mapping[str, Any]) -> list[Call]:
         "DeploymentNumber": 1,
         "VersionNumber": 1,
     }
+    # GetDeployment and the restart of another profile's rollout: FOREIGN_ROLLOUT=preempt only.
+    preempts = env.get("FOREIGN_ROLLOUT", "preempt") == "preempt"
     calls = [
         Call(service, operation, ids, "function")
         for service, operation in FUNCTION_CALLS
-        if service == "appconfig"
+        if service == "appconfig" and (preempts or operation != "GetDeployment")
     ]
+    if preempts:  # another team's profile and strategy, as a preempted rollout has them
+        foreign = {"ConfigurationProfileId": "web0001", "DeploymentStrategyId": "lin6000"}
+        calls.append(Call("appconfig", "StartDeployment", {**ids, **foreign}, "function"))
+        predefined = {**foreign, "DeploymentStrategyId": "AppConfig.Linear50PercentEvery30Seconds"}
+        calls.append(Call("appconfig", "StartDeployment", {**ids, **predefined}, "function"))
     calls.append(Call("cloudwatch", "DescribeAlarms", {"AlarmNamePrefix": "x"}, "function"))
     holds = env["HOLDS_PARAMETER_PATH"]
     calls += [

@@ -28,7 +28,7 @@ def test_eventbridge_trigger_rolls_back_the_flag(
     outputs = applied.outputs["example"]["value"]
     stack = StackOutputs.parse(outputs)
     aws = Aws(private_emulator.endpoint)
-    assert len(outputs["event_rule_arns"]) == 1
+    assert len(outputs["event_rule_arns"]) == 2  # ALARM; ALARM or INSUFFICIENT_DATA
     subscribed = aws.sns.list_subscriptions_by_topic(TopicArn=outputs["alarm_topic_arn"])
     assert [item["Protocol"] for item in subscribed["Subscriptions"]] == []
     flag = sorted(stack.alarm_names)[0]
@@ -40,3 +40,13 @@ def test_eventbridge_trigger_rolls_back_the_flag(
     assert flag_states(deployed_document(aws, stack.target))[flag] is False
     decisions = [record["decision"] for record in function_decisions(aws, stack.function_log_group)]
     assert "rollback_rolled_back" in decisions
+
+    # A quiet flag is not a broken flag; recommendations opted in (silence means failure).
+    quiet = sorted(name for name in stack.alarm_names if name not in {flag, "recommendations"})[0]
+    for name in (quiet, "recommendations"):  # new alarms start in INSUFFICIENT_DATA: leave it
+        set_alarm_state(aws, stack.alarm_names[name], "OK", "e2e: data again")
+        set_alarm_state(aws, stack.alarm_names[name], "INSUFFICIENT_DATA", "e2e: no data")
+    private_emulator.wait_idle(timeout=60)
+    served = flag_states(deployed_document(aws, stack.target))
+    assert (served[quiet], served["recommendations"]) == (True, False)
+    assert hosted_versions(aws, stack.target) == [1, 2, 3]

@@ -93,6 +93,7 @@ def test_rollback_notifies_people_with_the_documented_message(scenario: Stack) -
         "truncated": False,
         "function_name": scenario.outputs.function_name,
         "region": REGION,
+        "preempted_rollouts": [],  # no other profile's rollout was in the way
         "hold_note": f"On hold: {flag}. Deployments that turn a held flag back on are refused "
         "until it is restored.",
     }

@@ -38,6 +38,7 @@ def start_other_profile(world: World, factor: float) -> int:
 
 
 def test_another_profiles_deployment_is_waited_for_not_stopped(world: World, fast_retries: None):
+    world.configure(FOREIGN_ROLLOUT="wait")  # preempt, the default: test_foreign_rollout.py
     number = start_other_profile(world, 0.0005)  # its 10-minute bake takes 0.3 s
     (outcome,) = world.alarm("checkout")["results"]
     assert outcome["outcome"] == "rolled_back"
@@ -47,6 +48,7 @@ def test_another_profiles_deployment_is_waited_for_not_stopped(world: World, fas
 
 
 def test_environment_busy_beyond_the_time_left_is_transient(world: World, fast_retries: None):
+    world.configure(FOREIGN_ROLLOUT="wait")
     start_other_profile(world, 1.0)  # bakes for ten real minutes
 
     class Context:

@@ -124,6 +124,26 @@ def test_cold_start_and_tutorial_comparison_are_reported(tmp_path: Path) -> None
         assert storm["versions_created"] >= storm["alarms"]
 
 
+def test_foreign_rollout_is_preempted_and_completes_afterwards(tmp_path: Path) -> None:
+    results = run_bench(tmp_path, "foreign")
+    preempt, wait = results["figures"]["foreign_rollout"]["data"]["runs"]
+    assert (preempt["mode"], wait["mode"]) == ("preempt", "wait")
+    # preempt: the other rollout was stopped, restarted once the rollback was done, completed
+    assert preempt["foreign_state_after_alarm"] == "ROLLED_BACK"
+    (stopped,) = preempt["preempted"]
+    assert stopped["restarted_as"] is not None
+    assert preempt["foreign_completed"] is True
+    assert preempt["foreign_completed_seconds_after_alarm"] > preempt["seconds_to_flag_disabled"]
+    # wait: never stopped; the flag is disabled only after the other rollout ended
+    assert wait["preempted"] == []
+    assert wait["foreign_state_after_alarm"] == "COMPLETE"
+    assert wait["seconds_to_flag_disabled"] >= wait["foreign_completed_seconds_after_alarm"]
+    for run in (preempt, wait):
+        assert run["api_calls"] == sum(run["api_calls_by_operation"].values())
+    assert "AppConfig:StopDeployment" in preempt["api_calls_by_operation"]
+    assert "AppConfig:StopDeployment" not in wait["api_calls_by_operation"]
+
+
 @pytest.mark.terraform
 def test_module_scale_plans_the_root_module(tmp_path: Path) -> None:
     results = run_bench(tmp_path, "scale")

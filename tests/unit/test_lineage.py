@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from flag_rollback import flags, lineage
@@ -131,3 +132,18 @@ def test_the_deployments_that_slipped_in_are_those_between_the_read_and_the_star
     )
     slipped = lineage.slipped_in(env(*rows), 1, 5)
     assert [item.number for item in slipped] == [2]
+
+
+def test_merge_of_a_multi_variant_flag_turns_off_every_variant():
+    data = copy.deepcopy(FEATURE_FLAGS_DOC)
+    data["values"]["checkout"]["_variants"] = [
+        {"name": "staff", "enabled": True, "rule": "(eq $tier staff)", "tier": "red"},
+        {"name": "default", "enabled": False},
+    ]
+    base = parse(data)
+    other = flags.disable(base, ["checkout"], reason="r", now="t").document
+    assert other is not None
+    merged = lineage.merge_disabled(base, other)
+    assert merged.data["values"]["checkout"] == other.data["values"]["checkout"]
+    assert not flags.is_enabled(merged, "checkout")
+    assert base.data == data  # the input is not changed

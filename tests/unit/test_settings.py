@@ -98,3 +98,15 @@ def test_insufficient_data_flags_that_are_not_a_list_of_names_are_refused(value)
     with pytest.raises(SettingsError) as raised:
         load_settings(BASE | {"INSUFFICIENT_DATA_ROLLBACK_FLAGS": value})
     assert raised.value.variable == "INSUFFICIENT_DATA_ROLLBACK_FLAGS"
+
+
+def test_foreign_rollout_defaults_to_preempt_and_accepts_wait():
+    assert load_settings(BASE).foreign_rollout == "preempt"
+    assert load_settings(BASE | {"FOREIGN_ROLLOUT": "WAIT"}).foreign_rollout == "wait"
+
+
+def test_an_unknown_foreign_rollout_is_refused_by_name():
+    with pytest.raises(SettingsError) as raised:
+        load_settings(BASE | {"FOREIGN_ROLLOUT": "stop"})
+    assert raised.value.variable == "FOREIGN_ROLLOUT"
+    assert "preempt, wait" in str(raised.value)

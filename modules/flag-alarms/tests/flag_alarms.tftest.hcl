@@ -253,3 +253,38 @@ run "rejects_malformed_alarm_action" {
 
   expect_failures = [var.alarm_actions]
 }
+
+run "insufficient_data_acts_only_for_opted_in_flags" {
+  command = plan
+
+  variables {
+    flags = {
+      quiet_is_fine = {}
+      silence_fails = { rollback_on_insufficient_data = true, treat_missing_data = "missing" }
+    }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.flag["quiet_is_fine"].insufficient_data_actions) == 0
+    error_message = "By default a flag's alarm must not act on INSUFFICIENT_DATA: a quiet flag is not a broken flag."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.flag["silence_fails"].insufficient_data_actions == toset(["arn:aws:sns:us-east-1:123456789012:alarms"])
+    error_message = "An opted-in flag's alarm must notify the alarm actions when it enters INSUFFICIENT_DATA."
+  }
+
+  assert {
+    condition     = output.insufficient_data_alarm_names == { silence_fails = "FeatureFlag-silence_fails-ErrorRate" }
+    error_message = "insufficient_data_alarm_names must list the opted-in flags only, with their alarm names."
+  }
+}
+
+run "no_flag_acts_on_insufficient_data_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.insufficient_data_alarm_names == {} && alltrue([for alarm in aws_cloudwatch_metric_alarm.flag : length(alarm.insufficient_data_actions) == 0])
+    error_message = "Without rollback_on_insufficient_data no alarm may act on INSUFFICIENT_DATA."
+  }
+}

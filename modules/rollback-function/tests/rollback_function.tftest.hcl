@@ -49,6 +49,8 @@ run "policy_statements_are_scoped_to_exact_arns" {
       }) == tomap({
       ReadDeployments          = "appconfig:ListDeployments ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234"
       StopInProgressDeployment = "appconfig:StopDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      ReadRolloutToRestart     = "appconfig:GetDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234/deployment/*"
+      RestartStoppedRollout    = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/* arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/*"
       DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
       ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
       WriteFlagVersion         = "appconfig:CreateHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234"
@@ -63,6 +65,35 @@ run "policy_statements_are_scoped_to_exact_arns" {
     })
     error_message = "Each statement must grant exactly its actions on exactly this stack's ARNs."
   }
+}
+
+run "waiting_for_foreign_rollouts_grants_no_restart" {
+  command   = plan
+  providers = { aws = aws.offline }
+
+  variables {
+    foreign_rollout = "wait"
+  }
+
+  assert {
+    condition     = [for statement in jsondecode(data.aws_iam_policy_document.function.json).Statement : statement.Sid if contains(["ReadRolloutToRestart", "RestartStoppedRollout"], statement.Sid)] == []
+    error_message = "foreign_rollout = wait must not let the role read deployments or start other profiles."
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.environment[0].variables["FOREIGN_ROLLOUT"] == "wait"
+    error_message = "The function must be told to wait (FOREIGN_ROLLOUT)."
+  }
+}
+
+run "rejects_unknown_foreign_rollout" {
+  command = plan
+
+  variables {
+    foreign_rollout = "stop"
+  }
+
+  expect_failures = [var.foreign_rollout]
 }
 
 run "policy_has_no_bare_wildcard_resource" {
@@ -146,6 +177,7 @@ run "function_gets_exactly_the_contract_environment" {
       ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
       DRY_RUN                            = "false"
       METRICS_NAMESPACE                  = "FeatureFlags"
+      FOREIGN_ROLLOUT                    = "preempt"
       HOLDS_PARAMETER_PATH               = "/flag-rollback/holds/app1234/env1234/prf1234"
       RESTORE_DEPLOYMENT_STRATEGY_ID     = "str1234"
       RESTORE_COOLDOWN_SECONDS           = "300"
@@ -154,6 +186,32 @@ run "function_gets_exactly_the_contract_environment" {
     })
     error_message = "The function must receive exactly the environment variables of the contract."
   }
+}
+
+run "insufficient_data_flags_reach_the_function_as_json" {
+  command = plan
+
+  variables {
+    insufficient_data_rollback_alarms = {
+      new_checkout = "FeatureFlag-new_checkout-ErrorRate"
+      dark-mode    = "FeatureFlag-dark-mode-ErrorRate"
+    }
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.rollback.environment[0].variables["INSUFFICIENT_DATA_ROLLBACK_FLAGS"]) == ["dark-mode", "new_checkout"]
+    error_message = "INSUFFICIENT_DATA_ROLLBACK_FLAGS must be the opted-in flag names as a sorted JSON array."
+  }
+}
+
+run "rejects_insufficient_data_key_that_is_no_flag_name" {
+  command = plan
+
+  variables {
+    insufficient_data_rollback_alarms = { "Not a flag" = "FeatureFlag-x-ErrorRate" }
+  }
+
+  expect_failures = [var.insufficient_data_rollback_alarms]
 }
 
 run "a_restore_strategy_is_passed_and_may_be_deployed" {
@@ -343,6 +401,55 @@ run "eventbridge_trigger_matches_the_alarms_entering_alarm" {
   assert {
     condition     = length(aws_sns_topic_subscription.alarms) == 0 && length(aws_lambda_permission.sns) == 0
     error_message = "trigger = eventbridge must not subscribe the function to the alarm topic."
+  }
+}
+
+run "eventbridge_matches_insufficient_data_for_opted_in_alarms_only" {
+  command = plan
+
+  variables {
+    trigger                           = "eventbridge"
+    insufficient_data_rollback_alarms = { dark-mode = "FeatureFlag-dark-mode-ErrorRate" }
+  }
+
+  assert {
+    condition = [for rule in aws_cloudwatch_event_rule.alarms : [jsondecode(rule.event_pattern).detail.state.value, jsondecode(rule.event_pattern).resources]] == [
+      [["ALARM"], ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-new_checkout-ErrorRate"]],
+      [["ALARM", "INSUFFICIENT_DATA"], ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-dark-mode-ErrorRate"]],
+    ]
+    error_message = "Only the opted-in flag's alarm may match INSUFFICIENT_DATA; the others match ALARM only, each alarm in one rule."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_target.alarms) == 2 && length(distinct(aws_lambda_permission.eventbridge[*].statement_id)) == 2
+    error_message = "Each rule needs its own target and permission."
+  }
+}
+
+run "insufficient_data_rules_keep_within_the_pattern_quota" {
+  command = plan
+
+  variables {
+    trigger                           = "eventbridge"
+    alarm_names                       = [for index in range(60) : format("FeatureFlag-flag%03d-ErrorRate", index)]
+    insufficient_data_rollback_alarms = { for index in range(30) : format("flag%03d", index) => format("FeatureFlag-flag%03d-ErrorRate", index) }
+  }
+
+  assert {
+    condition     = alltrue([for rule in aws_cloudwatch_event_rule.alarms : length(rule.event_pattern) <= 2048])
+    error_message = "Rules matching INSUFFICIENT_DATA too (a longer pattern) must still stay within 2048 characters."
+  }
+
+  assert {
+    condition = sort(flatten([for rule in aws_cloudwatch_event_rule.alarms : jsondecode(rule.event_pattern).resources if contains(jsondecode(rule.event_pattern).detail.state.value, "INSUFFICIENT_DATA")])) == sort([
+      for index in range(30) : format("arn:aws:cloudwatch:us-east-1:123456789012:alarm:FeatureFlag-flag%03d-ErrorRate", index)
+    ])
+    error_message = "Exactly the 30 opted-in alarms must be matched on INSUFFICIENT_DATA."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.alarms) == 4 && length(distinct([for rule in aws_cloudwatch_event_rule.alarms : rule.name])) == 4
+    error_message = "30 + 30 alarms at most 23 per rule need 2 + 2 rules, each named once."
   }
 }
 

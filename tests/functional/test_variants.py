@@ -1,0 +1,82 @@
+"""A multi-variant flag through the handler: the rollback turns off every variant, the
+restore puts back exactly what was on (read back from the rollback's version description)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from flag_rollback.variants import RECORD_MARKER
+
+from tests.events import FEATURE_FLAGS_DOC
+from tests.functional.world import World
+
+
+def multi_variant_document() -> dict[str, Any]:
+    document = copy.deepcopy(FEATURE_FLAGS_DOC)
+    document["values"]["checkout"] = {
+        "enabled": True,
+        "tier": "gold",
+        "_createdAt": "2026-11-01T00:00:00Z",
+        "_variants": [
+            {
+                "name": "staff",
+                "enabled": True,
+                "rule": '(eq $group "staff")',
+                "attributeValues": {"tier": "red"},
+            },
+            {"name": "beta users", "enabled": False, "rule": "(split pct::10 by::$id)"},
+            {"name": "default", "enabled": True, "attributeValues": {"tier": "green"}},
+        ],
+        "_updatedAt": "2026-11-20T00:00:00Z",
+    }
+    return document
+
+
+@pytest.fixture
+def mv_world(ff_world: World) -> World:
+    ff_world.deploy(multi_variant_document())
+    return ff_world
+
+
+def test_rollback_turns_off_every_variant_and_records_them_in_the_description(mv_world: World):
+    (outcome,) = mv_world.alarm("checkout")["results"]
+    assert outcome["outcome"] == "rolled_back"
+    value = mv_world.deployed()["values"]["checkout"]
+    assert value["enabled"] is False
+    assert [variant["enabled"] for variant in value["_variants"]] == [False, False, False]
+    description = mv_world.version(outcome["new_version"])["Description"]
+    record = description[description.index(RECORD_MARKER) + len(RECORD_MARKER) :]
+    assert json.loads(record[: record.index("} ") + 1]) == {
+        "checkout": {"base": True, "variants": ["staff", "default"]}
+    }
+
+
+def test_restore_puts_back_exactly_the_document_before_the_rollback(mv_world: World):
+    before = mv_world.deployed()
+    mv_world.alarm("checkout")
+    mv_world.alarm("search")  # a later rollback of another flag, on top of the first
+    (outcome,) = mv_world.invoke({"action": "restore", "flag": "checkout", "reason": "fixed"})[
+        "results"
+    ]
+    assert outcome["outcome"] == "restored"
+    after = mv_world.deployed()
+    assert after["values"]["checkout"] == before["values"]["checkout"]
+    assert after["values"]["search"] == {"enabled": False}  # still rolled back
+    assert list(after["values"]["checkout"]) == list(before["values"]["checkout"])
+
+
+def test_restore_without_a_record_is_refused_and_changes_nothing(mv_world: World):
+    rolled = copy.deepcopy(multi_variant_document())
+    rolled["values"]["checkout"]["enabled"] = False
+    for variant in rolled["values"]["checkout"]["_variants"]:
+        variant["enabled"] = False
+    version = mv_world.deploy(rolled)  # disabled by a person: no record anywhere
+    (outcome,) = mv_world.invoke({"action": "restore", "flag": "checkout", "reason": "r"})[
+        "results"
+    ]
+    assert outcome["outcome"] == "failed"
+    assert "no record" in outcome["detail"]
+    assert mv_world.deployed_version() == version
