@@ -65,6 +65,7 @@ _SERVICES_BY_SIGNING_NAME: dict[str, tuple[str, ...]] = {
     "sts": ("sts",),
     "events": ("events",),
     "iam": ("iam",),
+    "ssm": ("ssm",),
 }
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _FREE_ACTIONS = frozenset({"sts:GetCallerIdentity"})
