@@ -30,10 +30,13 @@ export TF_CLI_CONFIG_FILE := $(TF_RC)
 export TF_IN_AUTOMATION := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-# Folders holding Terraform code: the root module, every submodule and every example.
+# Folders holding Terraform code: the root module, every submodule, every example and every
+# fixture folder the end-to-end tests apply (validated too, so a new required input of a
+# submodule fails `make lint`, not an end-to-end test minutes later).
 TF_MODULES  := $(patsubst %/versions.tf,%,$(wildcard modules/*/versions.tf))
 TF_EXAMPLES := $(patsubst %/versions.tf,%,$(wildcard examples/*/versions.tf))
-TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES)
+TF_FIXTURES := $(patsubst %/versions.tf,%,$(wildcard tests/terraform/*/versions.tf))
+TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES) $(TF_FIXTURES)
 # Folders with native `terraform test` files: the root (tests/*.tftest.hcl), every submodule and
 # every example.
 TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \

@@ -127,4 +127,7 @@ module "deployment_guard" {
   architecture          = var.lambda_architecture
   log_retention_in_days = var.lambda_log_retention_in_days
   log_level             = var.lambda_log_level
+  # The guard runs the same package: the same log key and the same code signing.
+  log_kms_key_arn         = var.lambda_log_kms_key_arn
+  code_signing_config_arn = var.lambda_code_signing_config_arn
 }

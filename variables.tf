@@ -452,7 +452,7 @@ variable "lambda_log_level" {
 }
 
 variable "lambda_log_kms_key_arn" {
-  description = "ARN of a KMS key that encrypts the function's log group (its policy must admit CloudWatch Logs). null uses CloudWatch Logs' own encryption."
+  description = "ARN of a KMS key that encrypts the log groups of the function and of the deployment guard (its policy must admit CloudWatch Logs). null uses CloudWatch Logs' own encryption."
   type        = string
   default     = null
 
@@ -463,7 +463,7 @@ variable "lambda_log_kms_key_arn" {
 }
 
 variable "lambda_code_signing_config_arn" {
-  description = "ARN of a Lambda code signing configuration to enforce on the package. null: no code signing."
+  description = "ARN of a Lambda code signing configuration to enforce on the package, for the function and the deployment guard. null: no code signing."
   type        = string
   default     = null
 

@@ -102,6 +102,14 @@ def load_function(unpacked: Path) -> ModuleType:
     return module
 
 
+class Calls(Counter[str]):
+    """One tracked block's calls by operation, and `order`: every call in the order made."""
+
+    def __init__(self, *args: Any, **kwargs: int) -> None:
+        super().__init__(*args, **kwargs)
+        self.order: list[str] = []
+
+
 class CallCounter:
     """Counts AWS API operations at the client, by operation, through botocore's
     `before-call` event: every client created while the counter is installed gets the hook.
@@ -133,18 +141,19 @@ class CallCounter:
         botocore.session.Session.create_client = self._original  # type: ignore[method-assign]
 
     def _on_call(self, model: Any, **_: Any) -> None:
-        calls: Counter[str] | None = getattr(self._local, "calls", None)
+        calls: Calls | None = getattr(self._local, "calls", None)
         if calls is None:
             return
         name = f"{model.service_model.service_id}:{model.name}"
         calls[name] += 1
+        calls.order.append(name)
         with self._lock:
             self.total[name] += 1
 
     @contextmanager
-    def tracking(self) -> Iterator[Counter[str]]:
-        """Count this thread's calls into a fresh Counter until the block ends."""
-        calls: Counter[str] = Counter()
+    def tracking(self) -> Iterator[Calls]:
+        """Count this thread's calls into a fresh Calls until the block ends."""
+        calls = Calls()
         self._local.calls = calls
         try:
             yield calls

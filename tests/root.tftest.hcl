@@ -438,6 +438,11 @@ run "function_inputs_reach_the_function" {
     condition     = module.function.code_signing_config_arn == var.lambda_code_signing_config_arn
     error_message = "lambda_code_signing_config_arn must reach the function."
   }
+
+  assert {
+    condition     = module.deployment_guard[0].log_group_kms_key_arn == var.lambda_log_kms_key_arn && module.deployment_guard[0].code_signing_config_arn == var.lambda_code_signing_config_arn
+    error_message = "The deployment guard runs the same package: the log key and the code signing reach it too."
+  }
 }
 
 run "function_inputs_default_to_the_submodule_defaults" {

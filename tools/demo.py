@@ -242,6 +242,7 @@ def interrupts_as_exceptions() -> Iterator[None]:
 
 
 def run(printer: Printer) -> None:
+    """The whole demo; StackError when a step, or the destroy that always follows, failed."""
     printer.step("start the local AWS emulator")
     with EmulatorProcess.start() as emulator, tempfile.TemporaryDirectory(prefix="demo-") as tmp:
         printer.line(f"listening on {emulator.endpoint}")
@@ -266,25 +267,32 @@ def run(printer: Printer) -> None:
             held_flag_act(printer, aws, emulator, stack, flag)
         finally:
             printer.step("terraform destroy")
-            _guard(lambda: destroy(printer, terraform, aws), printer)
+            destroyed = _guard(lambda: destroy(printer, terraform, aws), printer)
             printer.step("stop the emulator")
+    if not destroyed:  # reached only when the demo itself succeeded
+        raise StackError("the stack was not destroyed cleanly (see above)")
 
 
 def destroy(printer: Printer, terraform: Terraform, aws: Aws) -> None:
-    """Destroy the stack and say whether anything was left behind."""
+    """Destroy the stack; StackError when anything was left behind."""
     terraform.destroy(on_line=printer.terraform_progress)
     left = leftovers(aws)
-    printer.line(
-        f"left behind: {left}" if left else "nothing left behind (checked through the APIs)"
-    )
+    if left:
+        raise StackError(f"left behind: {left}")
+    printer.line("nothing left behind (checked through the APIs)")
 
 
-def _guard(action: Callable[[], None], printer: Printer) -> None:
-    """Run a clean-up step; report (not raise) its failure so the rest still runs."""
+def _guard(action: Callable[[], None], printer: Printer) -> bool:
+    """Run a clean-up step; report (not raise) its failure so the rest still runs.
+
+    Returns whether it succeeded, so a demo whose clean-up failed does not end as a success.
+    """
     try:
         action()
     except (StackError, KeyboardInterrupt) as error:
         printer.line(f"clean-up step failed: {error}")
+        return False
+    return True
 
 
 def main() -> int:

@@ -17,7 +17,13 @@ from tools.harness import StackError
 from tools.harness.actions import set_alarm_state
 from tools.harness.clients import Aws
 from tools.harness.emulator_process import EmulatorProcess
-from tools.harness.readers import StackOutputs, deployed_document, flag_states, wait_deployed
+from tools.harness.readers import (
+    StackOutputs,
+    deployed_document,
+    flag_states,
+    stored_document,
+    wait_deployed,
+)
 
 
 class Printer(Protocol):
@@ -35,8 +41,14 @@ def _invoke(aws: Aws, function: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _turn_on(aws: Aws, stack: StackOutputs, flag: str) -> dict[str, Any]:
-    """Write the deployed document with the flag enabled, as a stale Terraform document would."""
-    document = deployed_document(aws, stack.target)
+    """Write the deployed document with the flag enabled, as a stale Terraform document would.
+
+    The stored version (flag definitions and values), not what AppConfig Data serves: for a
+    feature-flag profile applications receive the values map only.
+    """
+    document = stored_document(aws, stack.target)
+    if document is None:
+        raise StackError("nothing is deployed: no document to turn the flag back on in")
     if isinstance(document.get("values"), dict):
         document["values"].setdefault(flag, {})["enabled"] = True
     else:
@@ -99,3 +111,14 @@ def held_flag_act(
     printer.step("the same change again: the guard lets it through")
     created = _turn_on(aws, stack, flag)
     printer.line(f"created version {created['VersionNumber']}")
+    # Written as a person would, so the function's destroy-time cleanup (which deletes only
+    # the versions it wrote) leaves it, and AppConfig would refuse to delete the profile.
+    aws.appconfig.delete_hosted_configuration_version(
+        ApplicationId=stack.target.application_id,
+        ConfigurationProfileId=stack.target.profile_id,
+        VersionNumber=created["VersionNumber"],
+    )
+    printer.line(
+        f"deleted version {created['VersionNumber']} again (not deployed; the function's "
+        "destroy-time cleanup deletes only the versions it wrote)"
+    )

@@ -34,9 +34,10 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "guard" {
-  #checkov:skip=CKV_AWS_158:The logs hold guard decisions and resource IDs, no secrets; CloudWatch Logs encrypts them at rest.
+  #checkov:skip=CKV_AWS_158:The logs hold guard decisions and resource IDs, no secrets; CloudWatch Logs encrypts them at rest, and var.log_kms_key_arn adds a customer-managed key.
   name              = local.log_group_name
   retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.log_kms_key_arn
   tags              = var.tags
 }
 
@@ -44,7 +45,7 @@ resource "aws_lambda_function" "guard" {
   #checkov:skip=CKV_AWS_117:The function calls only AWS APIs over their public endpoints; a VPC would add NAT or endpoint costs and no protection.
   #checkov:skip=CKV_AWS_50:X-Ray allows no resource scoping (xray:PutTraceSegments needs "*"); tracing stays off to keep the policy free of wildcards.
   #checkov:skip=CKV_AWS_173:The environment holds resource IDs and settings, no secrets; Lambda encrypts it at rest with its own key.
-  #checkov:skip=CKV_AWS_272:Code signing is configured on the rollback function's package; this function runs the same package.
+  #checkov:skip=CKV_AWS_272:Code signing is optional: set var.code_signing_config_arn to enforce it.
   #checkov:skip=CKV_AWS_116:AppConfig invokes the guard synchronously and sees its failure at once; there is no asynchronous event to keep.
   #checkov:skip=CKV_AWS_115:No reserved concurrency: a deployment must never be throttled by a limit of ours (AppConfig would fail the deployment).
   function_name = local.function_name
@@ -61,6 +62,8 @@ resource "aws_lambda_function" "guard" {
   s3_key            = try(var.package_s3.key, null)
   s3_object_version = try(var.package_s3.object_version, null)
   source_code_hash  = local.package_hash
+
+  code_signing_config_arn = var.code_signing_config_arn
 
   environment {
     variables = local.environment

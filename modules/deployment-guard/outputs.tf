@@ -32,3 +32,13 @@ output "action_points" {
   description = "The AppConfig action points at which the guard runs."
   value       = local.action_points
 }
+
+output "log_group_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the guard's log group; null when CloudWatch Logs' own encryption is used."
+  value       = aws_cloudwatch_log_group.guard.kms_key_id
+}
+
+output "code_signing_config_arn" {
+  description = "ARN of the code signing configuration enforced on the guard's package; null when there is none."
+  value       = aws_lambda_function.guard.code_signing_config_arn
+}

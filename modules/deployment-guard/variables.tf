@@ -185,3 +185,26 @@ variable "log_level" {
     error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
   }
 }
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key that encrypts the guard's log group (its policy must admit CloudWatch Logs). null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), or null."
+  }
+}
+
+variable "code_signing_config_arn" {
+  description = "ARN of a Lambda code signing configuration to enforce on the guard's package. null: no code signing."
+  type        = string
+  default     = null
+
+  # The ARN pattern of botocore's Lambda model (shape CodeSigningConfigArn).
+  validation {
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17}$", var.code_signing_config_arn))
+    error_message = "code_signing_config_arn must be a Lambda code signing configuration ARN (arn:aws:lambda:REGION:ACCOUNT:code-signing-config:csc-...), or null."
+  }
+}

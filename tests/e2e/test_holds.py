@@ -68,6 +68,7 @@ def flags_change(stack: Stack, tmp_path: Path) -> tuple[Terraform, list[str]]:
         f"-var=application_id={target.application_id}",
         f"-var=environment_id={target.environment_id}",
         f"-var=configuration_profile_id={target.profile_id}",
+        # The hosted document (AppConfig Data serves a feature-flag profile's values only).
         f"-var=document={json.dumps(stack.stored_baseline)}",
     ]
     return terraform, variables
@@ -142,6 +143,7 @@ def test_a_version_with_the_held_flag_off_passes_the_guard(scenario: Stack) -> N
     flag = enabled_flags(scenario)[0]
     rolled_back(scenario, flag)
     target = scenario.outputs.target
+    # The hosted document as the rollback wrote it (the served values map has no definitions).
     document = stored_document(scenario.aws, target)
     assert document is not None
     other = next(name for name in document["flags"] if name != flag)
@@ -155,6 +157,12 @@ def test_a_version_with_the_held_flag_off_passes_the_guard(scenario: Stack) -> N
     )
 
     assert created["VersionNumber"] == scenario.versions()[-1]
+    # Written as a person would (not deployed): removed, so the stack can be destroyed later.
+    scenario.aws.appconfig.delete_hosted_configuration_version(
+        ApplicationId=target.application_id,
+        ConfigurationProfileId=target.profile_id,
+        VersionNumber=created["VersionNumber"],
+    )
 
 
 def test_a_restore_while_the_alarm_fires_is_refused_and_the_hold_stays(scenario: Stack) -> None:

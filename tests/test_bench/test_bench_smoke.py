@@ -71,6 +71,13 @@ def test_single_storm_and_duplicates_count_what_the_function_did(tmp_path: Path)
     assert sum(single["calls_warm_by_operation"].values()) == single["calls_warm"]
     assert "AppConfig:StartDeployment" in cold
     assert "AppConfig:CreateHostedConfigurationVersion" in cold
+    # The order is the calls themselves: the flag is disabled at StartDeployment, the hold after.
+    order = single["calls_cold_container_in_order"]
+    assert sorted(order) == sorted(name for name, n in cold.items() for _ in range(n))
+    assert single["calls_before_disabled_cold_container"] == (
+        order.index("AppConfig:StartDeployment") + 1
+    )
+    assert order.index("SSM:PutParameter") > order.index("AppConfig:StartDeployment")
     wall = single["handler_ms"]
     assert 0 < wall["min"] <= wall["p50"] <= wall["p95"] <= wall["p99"] <= wall["max"]
 

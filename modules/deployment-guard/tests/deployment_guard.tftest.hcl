@@ -105,6 +105,34 @@ run "keep_disabled_without_new_versions_guards_deployments_only" {
   }
 }
 
+run "log_key_and_code_signing_reach_the_guard" {
+  command = plan
+
+  variables {
+    log_kms_key_arn         = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    code_signing_config_arn = "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.guard.kms_key_id == var.log_kms_key_arn
+    error_message = "log_kms_key_arn must encrypt the guard's log group."
+  }
+
+  assert {
+    condition     = aws_lambda_function.guard.code_signing_config_arn == var.code_signing_config_arn
+    error_message = "code_signing_config_arn must reach the guard function."
+  }
+}
+
+run "log_key_and_code_signing_default_to_none" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_log_group.guard.kms_key_id == null && aws_lambda_function.guard.code_signing_config_arn == null
+    error_message = "Unset, the guard's log group uses CloudWatch Logs' own encryption and the function no code signing."
+  }
+}
+
 run "off_is_decided_by_the_root_module" {
   command = plan
 

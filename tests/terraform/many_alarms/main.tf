@@ -14,6 +14,7 @@ module "function" {
   appconfig_application_id           = "app1234"
   appconfig_environment_id           = "env1234"
   appconfig_configuration_profile_id = "prf1234"
+  holds_parameter_path               = "/flag-rollback/holds/app1234/env1234/prf1234"
   alarm_names                        = [for index in range(40) : format("FeatureFlag-checkout_experiment_%02d-ErrorRate", index)]
   trigger                            = "eventbridge"
 }

@@ -20,6 +20,7 @@ locals {
     appconfig_application_id           = "app1234"
     appconfig_environment_id           = "env1234"
     appconfig_configuration_profile_id = "prf1234"
+    holds_parameter_path               = "/flag-rollback/holds/app1234/env1234/prf1234"
     alarm_names                        = ["FeatureFlag-checkout-ErrorRate"]
     trigger                            = "eventbridge"
   }
@@ -33,6 +34,7 @@ module "east" {
   appconfig_application_id           = local.function.appconfig_application_id
   appconfig_environment_id           = local.function.appconfig_environment_id
   appconfig_configuration_profile_id = local.function.appconfig_configuration_profile_id
+  holds_parameter_path               = local.function.holds_parameter_path
   alarm_names                        = local.function.alarm_names
   trigger                            = local.function.trigger
 }
@@ -45,6 +47,7 @@ module "west" {
   appconfig_application_id           = local.function.appconfig_application_id
   appconfig_environment_id           = local.function.appconfig_environment_id
   appconfig_configuration_profile_id = local.function.appconfig_configuration_profile_id
+  holds_parameter_path               = local.function.holds_parameter_path
   alarm_names                        = local.function.alarm_names
   trigger                            = local.function.trigger
 }
