@@ -64,7 +64,7 @@ output "event_rule_arns" {
 }
 
 output "function_alarm_arns" {
-  description = "ARNs of the alarms on the function's errors and dead-letter queue depth; empty when not created."
+  description = "ARNs of the alarms on the function's errors, dead-letter queue depth and failed notifications; empty when not created."
   value       = module.function.function_alarm_arns
 }
 

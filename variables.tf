@@ -458,7 +458,7 @@ variable "lambda_code_signing_config_arn" {
 }
 
 variable "create_function_alarms" {
-  description = "Whether to alarm on the function's errors and the dead-letter queue depth, notifying the notification topic."
+  description = "Whether to alarm on the function's errors, the dead-letter queue depth and notifications it could not publish, notifying the notification topic."
   type        = bool
   default     = true
 }

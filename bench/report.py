@@ -40,9 +40,9 @@ CAVEATS = """\
   Lambda would make exactly these requests (retries by botocore are not separate operations).
 - Storms run every invocation in one process (threads) that starts as a new container: the
   invocations share its clients and cached profile, where Lambda would give each concurrent
-  invocation a container of its own; they all meet in AppConfig either way. The module's
-  default reserved concurrency of 1 would queue them instead, which is easier than what is
-  measured here.
+  invocation a container of its own; they all meet in AppConfig either way. This is the
+  module's default (no reserved concurrency); a reservation of 1 would queue them instead,
+  which is easier than what is measured here.
 - In a storm all N invocations and the emulator share one process and the machine's 2 cores,
   so "seconds to all disabled" grows with N mostly from CPU contention; on AWS every
   invocation has its own CPU.

@@ -157,8 +157,8 @@ run "one_key_encrypts_topics_and_dead_letter_queue" {
   }
 
   assert {
-    condition     = length(output.function_alarm_arns) == 2
-    error_message = "The function's error and dead-letter alarms must exist by default."
+    condition     = length(output.function_alarm_arns) == 3
+    error_message = "The function's error, dead-letter and notification-failure alarms must exist by default."
   }
 }
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flag_rollback import clients
 from flag_rollback.flags import alarm_flag, alarm_name_prefix
 from flag_rollback.settings import Settings
+from flag_rollback.vocabulary import ALARM_STATES, AlarmState
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import DescribeAlarmsInputTypeDef
@@ -16,15 +17,15 @@ MAX_PAGES = 10
 
 
 @dataclass(frozen=True)
-class AlarmState:
+class FlagAlarm:
     """A flag alarm: its name, its state and the flag it watches."""
 
     name: str
-    state: str
+    state: AlarmState
     flag: str
 
 
-def flag_alarms(settings: Settings, *, only_alarm: bool) -> list[AlarmState]:
+def flag_alarms(settings: Settings, *, only_alarm: bool) -> list[FlagAlarm]:
     """DescribeAlarms (metric and composite) whose names match ALARM_NAME_PATTERN.
 
     ``only_alarm`` asks AWS for alarms in ALARM only (the storm check); the literal start
@@ -39,18 +40,18 @@ def flag_alarms(settings: Settings, *, only_alarm: bool) -> list[AlarmState]:
         request["AlarmNamePrefix"] = prefix
     if only_alarm:
         request["StateValue"] = "ALARM"
-    found: list[AlarmState] = []
+    found: list[FlagAlarm] = []
     for _ in range(MAX_PAGES):
         with clients.aws_call("DescribeAlarms"):
             page = clients.cloudwatch().describe_alarms(**request)
         for alarm in [*page.get("MetricAlarms", []), *page.get("CompositeAlarms", [])]:
             name = str(alarm.get("AlarmName", ""))
             flag = alarm_flag(settings.alarm_pattern, name)
-            state = str(alarm.get("StateValue", ""))
+            state = next((s for s in ALARM_STATES if s == alarm.get("StateValue")), None)
             # The state is checked here too, so an endpoint that ignores one of the
             # combined filters (plain moto 5.2 does) can never widen the storm check.
-            if flag is not None and (state == "ALARM" or not only_alarm):
-                found.append(AlarmState(name, state, flag))
+            if flag is not None and state is not None and (state == "ALARM" or not only_alarm):
+                found.append(FlagAlarm(name, state, flag))
         token = page.get("NextToken")
         if not token:
             break

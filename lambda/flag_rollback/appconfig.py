@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from flag_rollback import clients
 from flag_rollback.errors import TransientError
 from flag_rollback.settings import Settings
+from flag_rollback.text import header_text, version_label
 
 # Deployment states, from the AppConfig API reference.
 COMPLETE = "COMPLETE"
@@ -219,7 +220,7 @@ def create_version(
 ) -> int:
     """CreateHostedConfigurationVersion guarded by LatestVersionNumber (optimistic lock).
 
-    The description and label are cut to the lengths AppConfig accepts (1024 and 64).
+    The description and label are made header-safe ASCII within AppConfig's lengths.
     """
     with clients.aws_call("CreateHostedConfigurationVersion"):
         try:
@@ -228,8 +229,8 @@ def create_version(
                 ConfigurationProfileId=settings.profile_id,
                 Content=content,
                 ContentType=content_type,
-                Description=description[:1024],
-                VersionLabel=label[:64],
+                Description=header_text(description),
+                VersionLabel=version_label(label),
                 LatestVersionNumber=latest,
             )
         except ClientError as error:
@@ -238,7 +239,7 @@ def create_version(
                     "version_conflict", f"version {latest} is no longer the latest"
                 ) from error
             raise
-    return int(response["VersionNumber"])
+        return int(response["VersionNumber"])  # an answer without it: the call failed
 
 
 def start_deployment(settings: Settings, *, version: int, description: str) -> int:
@@ -251,7 +252,7 @@ def start_deployment(settings: Settings, *, version: int, description: str) -> i
                 DeploymentStrategyId=settings.strategy_id,
                 ConfigurationProfileId=settings.profile_id,
                 ConfigurationVersion=str(version),
-                Description=description[:1024],
+                Description=header_text(description),
             )
         except ClientError as error:
             if clients.error_code(error) == "ConflictException":
@@ -259,4 +260,4 @@ def start_deployment(settings: Settings, *, version: int, description: str) -> i
                     "environment_busy", "another deployment is in progress"
                 ) from error
             raise
-    return int(response["DeploymentNumber"])
+        return int(response["DeploymentNumber"])  # an answer without it: the call failed

@@ -132,8 +132,20 @@ def classify(error: BotoCoreError | ClientError, operation: str) -> RollbackErro
 
 @contextmanager
 def aws_call(operation: str) -> Iterator[None]:
-    """Run one AWS call; its failure leaves as a PermanentError or a TransientError."""
+    """Run one AWS call; its failure leaves as a PermanentError or a TransientError.
+
+    botocore's parsers raise more than BotoCoreError and ClientError on a body that is not
+    what the protocol promises (a proxy's 5xx page, a truncated answer): ResponseParserError,
+    UnicodeDecodeError, AttributeError... Whatever the call raised, the call failed, and
+    whether AWS applied it is unknown: transient (the retry re-reads before it writes).
+    """
     try:
         yield
+    except RollbackError:
+        raise  # already classified (a race the caller handles)
     except (BotoCoreError, ClientError) as error:
         raise classify(error, operation) from error
+    except Exception as error:
+        raise TransientError(
+            "aws_unreadable", f"{operation} failed: {type(error).__name__}: {error}"
+        ) from error

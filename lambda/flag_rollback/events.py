@@ -12,9 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-Action = Literal["rollback", "restore", "status"]
-ACTIONS: tuple[Action, ...] = ("rollback", "restore", "status")
-ALARM_STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")
+from flag_rollback.vocabulary import ACTIONS, ALARM_STATES, Action, AlarmState, Source
+
 MAX_FLAG_LENGTH = 256
 MAX_REASON_LENGTH = 1000
 
@@ -25,8 +24,8 @@ class AlarmChange:
 
     source: Literal["sns", "eventbridge"]
     alarm_name: str
-    new_state: str
-    old_state: str | None
+    new_state: AlarmState
+    old_state: AlarmState | None
     reason: str
     changed_at: str | None
 
@@ -45,7 +44,7 @@ class DirectRequest:
 class Rejected:
     """Part of an event that cannot be acted on, and why."""
 
-    source: str
+    source: Source
     reason: str
 
 
@@ -61,8 +60,8 @@ def _text(value: object, limit: int) -> str | None:
     return value[:limit]
 
 
-def _state(value: object) -> str | None:
-    return value if isinstance(value, str) and value in ALARM_STATES else None
+def _state(value: object) -> AlarmState | None:
+    return next((state for state in ALARM_STATES if state == value), None)
 
 
 def _change(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from flag_rollback.errors import PermanentError
+from flag_rollback.vocabulary import AlarmState
 
 Format = Literal["AWS.AppConfig.FeatureFlags", "freeform"]
 FEATURE_FLAGS: Format = "AWS.AppConfig.FeatureFlags"
@@ -127,6 +128,15 @@ def alarm_flag(pattern: re.Pattern[str], alarm_name: str) -> str | None:
     match = pattern.search(alarm_name)
     flag = match.group("flag") if match else None
     return flag or None
+
+
+def rolls_back(state: AlarmState, flag: str, insufficient_data_flags: frozenset[str]) -> bool:
+    """Whether an alarm of ``flag`` entering ``state`` rolls the flag back.
+
+    ALARM always does; INSUFFICIENT_DATA only for flags that opted in (a quiet flag is not
+    a broken flag, unless silence means failure for it); OK never.
+    """
+    return state == "ALARM" or (state == "INSUFFICIENT_DATA" and flag in insufficient_data_flags)
 
 
 def alarm_name_prefix(pattern: re.Pattern[str]) -> str:

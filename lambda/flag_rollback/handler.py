@@ -6,21 +6,19 @@ Handler string: ``flag_rollback.handler.handler``.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from flag_rollback import appconfig, clients, notify, service
 from flag_rollback.errors import PermanentError, RollbackError, SettingsError, TransientError
 from flag_rollback.events import AlarmChange, DirectRequest, Rejected, parse_event
-from flag_rollback.flags import alarm_flag
+from flag_rollback.flags import alarm_flag, rolls_back
 from flag_rollback.observe import failure_metric, log, rollback_metrics, utc_now
 from flag_rollback.service import Request, Result
 from flag_rollback.settings import Settings, get_settings, reset_settings
+from flag_rollback.vocabulary import FAILED_OUTCOMES, NOTIFIED_OUTCOMES, Source, result_decision
 
 DEFAULT_BUDGET_S = 60.0
 SAFETY_MARGIN_S = 3.0
-NOTIFIED_OUTCOMES = frozenset(
-    {"rolled_back", "restored", "dry_run", "refused", "failed", "rejected"}
-)
 
 
 def reset_container() -> None:
@@ -30,10 +28,19 @@ def reset_container() -> None:
     appconfig.reset_cache()
 
 
-def _deadline(context: object, started: float) -> float:
+@dataclass(frozen=True)
+class Clock:
+    """When the invocation started and when its work must be done (monotonic seconds)."""
+
+    started: float
+    deadline: float
+
+
+def _clock(context: object) -> Clock:
+    started = time.monotonic()
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     budget = remaining() / 1000 if callable(remaining) else DEFAULT_BUDGET_S
-    return started + max(0.0, float(budget) - SAFETY_MARGIN_S)
+    return Clock(started, started + max(0.0, float(budget) - SAFETY_MARGIN_S))
 
 
 def _missing_text(result: Result) -> str | None:
@@ -62,40 +69,45 @@ def _notification(
         error_code=error.code if error else ("flag_not_found" if result.missing else None),
         error_message=error.message if error else _missing_text(result),
         will_retry=isinstance(error, TransientError),
+        function_name=settings.function_name,
+        region=settings.region,
     )
 
 
 def _report(
-    settings: Settings, result: Result, started: float, error: RollbackError | None = None
+    settings: Settings,
+    result: Result,
+    clock: Clock,
+    error: RollbackError | None = None,
 ) -> None:
     """Log the decision, emit its metrics and notify when a person or machine should know."""
-    level = "ERROR" if result.outcome in {"failed", "rejected"} else "INFO"
+    failed_outcome = result.outcome in FAILED_OUTCOMES
     log(
-        f"{result.action}_{result.outcome}",
-        level=level,
+        result_decision(result.action, result.outcome),
+        level="ERROR" if failed_outcome else "INFO",
         **{key: value for key, value in asdict(result).items() if value not in (None, "", (), {})},
         **({"error": error.code, "message": error.message} if error else {}),
     )
     if result.outcome == "rolled_back":
-        duration_ms = (time.monotonic() - started) * 1000
+        duration_ms = (time.monotonic() - clock.started) * 1000
         for flag in result.flags:
-            rollback_metrics(settings.metrics_namespace, flag, duration_ms)
-    if result.outcome in {"failed", "rejected"} or result.missing:
+            rollback_metrics(settings, flag, duration_ms)
+    if failed_outcome or result.missing:
         failed: tuple[str | None, ...] = result.missing or result.flags or (None,)
         for name in failed:
-            failure_metric(settings.metrics_namespace, name)
+            failure_metric(settings, name)
     wants_person = not isinstance(error, PermanentError) or error.notify
     if (result.outcome in NOTIFIED_OUTCOMES or result.missing) and wants_person:
-        notify.publish(settings, _notification(settings, result, error))
+        notify.publish(settings, _notification(settings, result, error), deadline=clock.deadline)
 
 
-def _run(settings: Settings, request: Request, deadline: float, started: float) -> Result:
+def _run(settings: Settings, request: Request, clock: Clock) -> Result:
     """Carry out one request; permanent errors become a result, transient ones are raised."""
     try:
         if request.mode == "rollback":
-            result = service.rollback(settings, request, deadline)
+            result = service.rollback(settings, request, clock.deadline)
         else:
-            result = service.restore(settings, request, deadline)
+            result = service.restore(settings, request, clock.deadline)
     except RollbackError as error:
         failed = Result(
             request.mode,
@@ -106,17 +118,17 @@ def _run(settings: Settings, request: Request, deadline: float, started: float) 
             dry_run=settings.dry_run,
             detail=error.message,
         )
-        _report(settings, failed, started, error)
+        _report(settings, failed, clock, error)
         if isinstance(error, TransientError):
             raise
         return failed
-    _report(settings, result, started)
+    _report(settings, result, clock)
     return result
 
 
-def _rejected(settings: Settings, source: str, code: str, reason: str, started: float) -> Result:
+def _rejected(settings: Settings, source: Source, code: str, reason: str, clock: Clock) -> Result:
     result = Result("event", "rejected", (), reason=reason, dry_run=settings.dry_run, detail=source)
-    _report(settings, result, started, PermanentError(code, reason))
+    _report(settings, result, clock, PermanentError(code, reason))
     return result
 
 
@@ -133,14 +145,15 @@ def _status(settings: Settings, flag: str) -> Result:
     return result
 
 
-def _alarm_results(
-    settings: Settings, changes: list[AlarmChange], deadline: float, started: float
-) -> list[Result]:
-    """Alarm changes to ALARM become one rollback request: one version for all their flags."""
+def _alarm_results(settings: Settings, changes: list[AlarmChange], clock: Clock) -> list[Result]:
+    """Alarm changes that roll back (to ALARM; to INSUFFICIENT_DATA for flags that opted in)
+    become one rollback request: one version for all their flags."""
     results: list[Result] = []
     targets: dict[str, AlarmChange] = {}
     for change in changes:
-        if change.new_state != "ALARM":
+        flag = alarm_flag(settings.alarm_pattern, change.alarm_name)
+        # An alarm whose name does not match still counts in ALARM (it is then rejected).
+        if not rolls_back(change.new_state, flag or "", settings.insufficient_data_flags):
             log(
                 "alarm_ignored",
                 alarm=change.alarm_name,
@@ -149,27 +162,24 @@ def _alarm_results(
             )
             results.append(Result("rollback", "ignored", (), change.alarm_name, change.reason))
             continue
-        flag = alarm_flag(settings.alarm_pattern, change.alarm_name)
         if flag is None:
             reason = f"alarm {change.alarm_name!r} does not match ALARM_NAME_PATTERN"
-            results.append(
-                _rejected(settings, change.source, "alarm_name_mismatch", reason, started)
-            )
+            results.append(_rejected(settings, change.source, "alarm_name_mismatch", reason, clock))
             continue
         targets.setdefault(flag, change)
     if targets:
         alarm = ", ".join(dict.fromkeys(change.alarm_name for change in targets.values()))
         reason = next(iter(targets.values())).reason or "alarm in ALARM"
         request = Request("rollback", tuple(targets), reason, alarm)
-        results.append(_run(settings, request, deadline, started))
+        results.append(_run(settings, request, clock))
     return results
 
 
-def _direct(settings: Settings, item: DirectRequest, deadline: float, started: float) -> Result:
+def _direct(settings: Settings, item: DirectRequest, clock: Clock) -> Result:
     if item.action == "status":
         return _status(settings, item.flag)
     request = Request(item.action, (item.flag,), item.reason, force=item.force)
-    return _run(settings, request, deadline, started)
+    return _run(settings, request, clock)
 
 
 def _as_json(result: Result) -> dict[str, object]:
@@ -183,23 +193,22 @@ def handler(event: object, context: object) -> dict[str, object]:
     A TransientError is raised (Lambda retries, then the failure destination keeps the
     event); so is a SettingsError (fix the configuration, and the kept event replays).
     """
-    started = time.monotonic()
+    clock = _clock(context)
     try:
         settings = get_settings()
     except SettingsError as error:
         log("invalid_configuration", level="ERROR", variable=error.variable, error=str(error))
         raise
-    deadline = _deadline(context, started)
     results: list[Result] = []
     alarm_changes: list[AlarmChange] = []
     for item in parse_event(event):
         if isinstance(item, Rejected):
             results.append(
-                _rejected(settings, item.source, "unparseable_event", item.reason, started)
+                _rejected(settings, item.source, "unparseable_event", item.reason, clock)
             )
         elif isinstance(item, AlarmChange):
             alarm_changes.append(item)
         else:
-            results.append(_direct(settings, item, deadline, started))
-    results.extend(_alarm_results(settings, alarm_changes, deadline, started))
+            results.append(_direct(settings, item, clock))
+    results.extend(_alarm_results(settings, alarm_changes, clock))
     return {"results": [_as_json(result) for result in results]}

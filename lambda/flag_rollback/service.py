@@ -12,15 +12,13 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 from flag_rollback import alarms, appconfig, flags
 from flag_rollback.appconfig import Deployment, Environment, Profile
 from flag_rollback.errors import PermanentError, TransientError
 from flag_rollback.observe import log, utc_now
 from flag_rollback.settings import Settings
-
-Mode = Literal["rollback", "restore"]
+from flag_rollback.vocabulary import Mode, Outcome, ResultAction
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,8 @@ TIMING = Timing()
 class Result:
     """The outcome of one request: returned, logged and notified."""
 
-    action: str
-    outcome: str
+    action: ResultAction
+    outcome: Outcome
     flags: tuple[str, ...]
     alarm: str | None = None
     reason: str = ""
@@ -179,7 +177,7 @@ def apply(
             )
         result = Result(
             request.mode,
-            "",
+            "no_change",
             change.changed or request.flags,
             request.alarm,
             request.reason,
@@ -221,7 +219,7 @@ def apply(
             log("rebase", version=version, cycle=cycle)
             backoff(cycle, deadline)
             continue
-        done = "rolled_back" if request.mode == "rollback" else "restored"
+        done: Outcome = "rolled_back" if request.mode == "rollback" else "restored"
         return replace(result, outcome=done, new_version=version, deployment_number=deployment)
     raise TransientError("lost_race", f"gave up after {TIMING.max_cycles} concurrent changes")
 

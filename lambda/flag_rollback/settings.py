@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flag_rollback.errors import SettingsError
+from flag_rollback.vocabulary import LEVELS, Level
 
 DEFAULT_STRATEGY_ID = "AppConfig.AllAtOnce"
 DEFAULT_ALARM_NAME_PATTERN = r"^FeatureFlag-(?P<flag>.+)-ErrorRate$"
@@ -35,6 +37,12 @@ class Settings:
     alarm_pattern: re.Pattern[str]
     dry_run: bool
     metrics_namespace: str
+    # Flags whose alarm going to INSUFFICIENT_DATA rolls them back (silence means failure).
+    insufficient_data_flags: frozenset[str] = frozenset()
+    # Set by the Lambda runtime, not by the module (None outside Lambda):
+    function_name: str | None = None  # AWS_LAMBDA_FUNCTION_NAME
+    region: str | None = None  # AWS_REGION
+    log_level: Level | None = None  # AWS_LAMBDA_LOG_LEVEL: the application log level filter
 
 
 def _get(environ: Mapping[str, str], name: str) -> str | None:
@@ -99,6 +107,35 @@ def _namespace(environ: Mapping[str, str]) -> str:
     return value
 
 
+def _insufficient_data_flags(environ: Mapping[str, str]) -> frozenset[str]:
+    """INSUFFICIENT_DATA_ROLLBACK_FLAGS: a JSON array of flag names (default: none).
+
+    A quiet flag is not a broken flag, so by default only ALARM rolls back; a flag named
+    here is rolled back when its alarm has too little data too (silence means failure).
+    """
+    name = "INSUFFICIENT_DATA_ROLLBACK_FLAGS"
+    value = _get(environ, name)
+    if value is None:
+        return frozenset()
+    try:
+        names = json.loads(value)
+    except ValueError as error:
+        raise SettingsError(name, f"{value!r} is not JSON: {error}") from error
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise SettingsError(name, f"{value!r} is not a JSON array of flag names")
+    return frozenset(names)
+
+
+def _log_level(environ: Mapping[str, str]) -> Level | None:
+    """Lambda's application log level (advanced logging controls); None when unknown.
+
+    Lambda sets it, so an unexpected value is not the user's mistake: it is treated as
+    unknown, never as a reason to fail.
+    """
+    value = (_get(environ, "AWS_LAMBDA_LOG_LEVEL") or "").upper()
+    return next((level for level in LEVELS if level == value), None)
+
+
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Validate the environment into Settings; SettingsError names the first bad variable."""
     return Settings(
@@ -110,6 +147,10 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         alarm_pattern=_pattern(environ),
         dry_run=_dry_run(environ),
         metrics_namespace=_namespace(environ),
+        insufficient_data_flags=_insufficient_data_flags(environ),
+        function_name=_get(environ, "AWS_LAMBDA_FUNCTION_NAME"),
+        region=_get(environ, "AWS_REGION") or _get(environ, "AWS_DEFAULT_REGION"),
+        log_level=_log_level(environ),
     )
 
 

@@ -1,5 +1,5 @@
-# Alarms on the rollback itself: a failing rollback or undelivered alarm events must reach
-# people, since the automation they rely on is not working.
+# Alarms on the rollback itself: a failing rollback, undelivered alarm events or a change
+# nobody was told about must reach people, since the automation they rely on is not working.
 
 locals {
   function_alarms = {
@@ -18,6 +18,16 @@ locals {
       dimensions  = { QueueName = aws_sqs_queue.dead_letter.name }
       statistic   = "Maximum"
       period      = 300
+    }
+    # The function counts every notification it gave up on (after its own retries) in
+    # its EMF metric NotificationFailed, one series per function.
+    notification-failures = {
+      description = "The rollback function ${var.name} could not publish a notification (a flag may have been rolled back without anyone being told): see its log lines with decision notification_failed."
+      namespace   = var.metrics_namespace
+      metric_name = "NotificationFailed"
+      dimensions  = { FunctionName = aws_lambda_function.rollback.function_name }
+      statistic   = "Sum"
+      period      = 60
     }
   }
 }

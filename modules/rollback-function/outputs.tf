@@ -39,7 +39,7 @@ output "event_rule_arns" {
 }
 
 output "function_alarm_arns" {
-  description = "ARNs of the alarms on the function's errors and on the dead-letter queue depth, keyed \"errors\" and \"dead-letters\"; empty when not created."
+  description = "ARNs of the alarms on the function's errors, on the dead-letter queue depth and on notifications it could not publish, keyed \"errors\", \"dead-letters\" and \"notification-failures\"; empty when not created."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.function : key => alarm.arn }
 }
 

@@ -327,7 +327,7 @@ variable "code_signing_config_arn" {
 }
 
 variable "create_function_alarms" {
-  description = "Whether to create the alarms on the function's own errors and on the dead-letter queue depth; they notify notification_topic_arn when it is set."
+  description = "Whether to create the alarms on the function's own errors, on the dead-letter queue depth and on notifications it could not publish; they notify notification_topic_arn when it is set."
   type        = bool
   default     = true
 }

@@ -13,7 +13,7 @@ from flag_rollback.events import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.samples import alarm_message, eventbridge_event, sns_event
+from tests.events import alarm_message, eventbridge_event, sns_event
 
 
 def test_sns_event_with_many_records_yields_one_change_per_record():

@@ -326,3 +326,18 @@ def test_any_content_parses_or_is_a_permanent_error(content):
         flags.disable(document, list(document.data["flags"])[:1], reason="r", now=NOW)
         codes = {"parsed"}
     assert codes <= {"content_not_json", "unknown_format", "parsed"}
+
+
+@pytest.mark.parametrize(
+    ("state", "flag", "expected"),
+    [
+        ("ALARM", "checkout", True),
+        ("ALARM", "other", True),
+        ("INSUFFICIENT_DATA", "checkout", True),
+        ("INSUFFICIENT_DATA", "other", False),
+        ("OK", "checkout", False),
+    ],
+)
+def test_insufficient_data_rolls_back_only_opted_in_flags(state, flag, expected):
+    assert flags.rolls_back(state, flag, frozenset({"checkout"})) is expected
+    assert flags.rolls_back(state, flag, frozenset()) is (state == "ALARM")

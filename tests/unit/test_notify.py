@@ -6,6 +6,7 @@ import json
 
 from flag_rollback import notify
 from flag_rollback.notify import Notification
+from flag_rollback.vocabulary import OUTCOMES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,7 +53,7 @@ def test_document_schema_is_stable():
         "schema_version", "source", "action", "outcome", "flags", "alarm", "reason",
         "old_version", "new_version", "deployment_number", "dry_run", "occurred_at",
         "application_id", "environment_id", "configuration_profile_id",
-        "error_code", "error_message", "will_retry",
+        "error_code", "error_message", "will_retry", "truncated", "function_name", "region",
     ]  # fmt: skip
 
 
@@ -99,7 +100,7 @@ def test_publish_without_a_topic_makes_no_call():
 
 @settings(max_examples=200, deadline=None)
 @given(
-    outcome=st.sampled_from(sorted(notify._HEADLINES)) | st.text(max_size=20),
+    outcome=st.sampled_from(OUTCOMES),
     names=st.lists(st.text(max_size=80), max_size=5),
     action=st.text(max_size=30),
 )
@@ -109,3 +110,72 @@ def test_subject_is_always_ascii_one_line_under_100(outcome, names, action):
     assert subject.isascii()
     assert all(0x20 <= ord(char) < 0x7F for char in subject)
     assert subject.startswith("[flag-rollback]")
+
+
+# ---------------------------------------------------------------- SNS limits
+
+
+def request_size(request) -> int:
+    parts = [request["Message"]]
+    for name, value in request["MessageAttributes"].items():
+        parts += [name, value["DataType"], value["StringValue"]]
+    return sum(len(part.encode("utf-8")) for part in parts)
+
+
+def test_subject_at_99_characters_is_kept_and_at_100_is_cut_with_a_marker():
+    head = "[flag-rollback] Rolled back "
+    exact = notify.subject(note(flags=("x" * (99 - len(head)),)))
+    assert exact == head + "x" * (99 - len(head))
+    over = notify.subject(note(flags=("x" * (100 - len(head)),)))
+    assert len(over) == 99
+    assert over.endswith("...")
+
+
+def test_subject_has_no_line_breaks_and_keeps_letters_of_accented_words():
+    subject = notify.subject(note(flags=("caf\u00e9\n\u2615",)))
+    assert subject == "[flag-rollback] Rolled back cafe ?"
+
+
+def test_a_message_exactly_at_the_limit_is_sent_whole():
+    big = note(reason="r" * 5000, error_code="aws", error_message="m" * 5000)
+    size = request_size(notify.build_publish(TOPIC, big))
+    request = notify.build_publish(TOPIC, big, max_bytes=size)
+    assert request_size(request) == size
+    document = json.loads(json.loads(request["Message"])["default"])
+    assert document["truncated"] is False
+    assert document["reason"] == "r" * 5000
+
+
+def test_one_byte_over_the_limit_cuts_the_text_with_a_marker():
+    big = note(reason="r" * 5000, error_code="aws", error_message="m" * 5000)
+    size = request_size(notify.build_publish(TOPIC, big))
+    request = notify.build_publish(TOPIC, big, max_bytes=size - 1)
+    assert request_size(request) <= size - 1
+    message = json.loads(request["Message"])
+    document = json.loads(message["default"])
+    assert document["truncated"] is True
+    assert document["reason"].endswith("...[truncated]")
+    assert document["error_message"].endswith("...[truncated]")
+    assert "...[truncated]" in message["email"]
+    assert document["flags"] == ["checkout"]
+
+
+def test_a_huge_notification_fits_sns_256_kb_with_its_attributes():
+    flags = tuple(f"flag-{index}-" + "n" * 240 for index in range(2000))  # a 500 KB storm
+    huge = note(flags=flags, reason="\u2615" * 300_000, error_message="e" * 300_000)
+    request = notify.build_publish(TOPIC, huge)
+    assert request_size(request) <= notify.MAX_MESSAGE_BYTES
+    document = json.loads(json.loads(request["Message"])["default"])
+    assert document["truncated"] is True
+    assert 0 < len(document["flags"]) < len(flags)
+    assert document["flags"][0].startswith("flag-0-")
+    attributes = request["MessageAttributes"]
+    assert json.loads(attributes["flags"]["StringValue"]) == document["flags"]
+
+
+def test_characters_sns_refuses_are_replaced_and_attributes_are_never_empty():
+    request = notify.build_publish(TOPIC, note(flags=("bad\ud800flag",), reason="x\x00y"))
+    request["Message"].encode("utf-8")  # a lone surrogate would fail here
+    assert "\x00" not in request["Message"]
+    assert all(value["StringValue"] for value in request["MessageAttributes"].values())
+    assert request["MessageAttributes"]["flag"]["StringValue"] == "bad\ufffdflag"

@@ -85,3 +85,16 @@ def test_settings_are_read_once_per_container(monkeypatch):
     reset_settings()
     assert get_settings().application_id == "zzz9999"
     reset_settings()
+
+
+def test_insufficient_data_flags_default_to_none_and_are_read_as_a_json_array():
+    assert load_settings(BASE).insufficient_data_flags == frozenset()
+    settings = load_settings(BASE | {"INSUFFICIENT_DATA_ROLLBACK_FLAGS": '["a", "b,c"]'})
+    assert settings.insufficient_data_flags == {"a", "b,c"}
+
+
+@pytest.mark.parametrize("value", ["a,b", '{"a": true}', '["a", ""]', "[1]"])
+def test_insufficient_data_flags_that_are_not_a_list_of_names_are_refused(value):
+    with pytest.raises(SettingsError) as raised:
+        load_settings(BASE | {"INSUFFICIENT_DATA_ROLLBACK_FLAGS": value})
+    assert raised.value.variable == "INSUFFICIENT_DATA_ROLLBACK_FLAGS"

@@ -405,8 +405,13 @@ run "function_alarms_notify_people" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function["errors"].alarm_actions == toset([var.notification_topic_arn]) && aws_cloudwatch_metric_alarm.function["dead-letters"].alarm_actions == toset([var.notification_topic_arn])
-    error_message = "Both alarms must notify the notification topic."
+    condition     = aws_cloudwatch_metric_alarm.function["notification-failures"].namespace == var.metrics_namespace && aws_cloudwatch_metric_alarm.function["notification-failures"].metric_name == "NotificationFailed" && aws_cloudwatch_metric_alarm.function["notification-failures"].dimensions == tomap({ FunctionName = "flag-rollback" })
+    error_message = "An alarm must watch the function's NotificationFailed metric (one series per function)."
+  }
+
+  assert {
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.function : alarm.alarm_actions == toset([var.notification_topic_arn])])
+    error_message = "Every function alarm must notify the notification topic."
   }
 }
 
@@ -423,7 +428,7 @@ run "without_notification_topic_nothing_publishes" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function["errors"].alarm_actions) == 0 && length(aws_cloudwatch_metric_alarm.function["dead-letters"].alarm_actions) == 0
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.function : length(alarm.alarm_actions) == 0])
     error_message = "Without a topic the function alarms notify nobody."
   }
 }

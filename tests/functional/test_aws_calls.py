@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.unit.conftest import Faults, World
+from tests.functional.faults import Faults
+from tests.functional.world import World
 
 COLD = [
     "DescribeAlarms",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.conftest import FREEFORM_DOC, World, alarm_name
-from tests.unit.samples import alarm_message, eventbridge_event, sns_event
+from tests.events import alarm_message, eventbridge_event, sns_event
+from tests.functional.world import FREEFORM_DOC, World, alarm_name
 
 
 def test_sns_alarm_rolls_back_the_flag_and_deploys_it(world: World):
@@ -240,13 +240,20 @@ def test_key_order_and_unknown_fields_survive_a_rollback(world: World):
     assert deployed["flags"]["checkout"] == FREEFORM_DOC["flags"]["checkout"]
 
 
-def test_clients_are_created_once_with_timeouts_and_bounded_retries(world: World):
-    from flag_rollback import clients  # noqa: PLC0415
-
-    first = clients.appconfig()
-    assert clients.appconfig() is first
-    config = first.meta.config
-    assert (config.connect_timeout, config.read_timeout) == (3, 10)
-    assert config.retries == {"total_max_attempts": 3, "mode": "standard"}
-    clients.reset_clients()
-    assert clients.appconfig() is not first
+def test_insufficient_data_rolls_back_only_the_flags_that_opted_in(world: World):
+    world.configure(INSUFFICIENT_DATA_ROLLBACK_FLAGS='["checkout"]')
+    (quiet,) = world.alarm("search", state="INSUFFICIENT_DATA")["results"]
+    assert quiet["outcome"] == "ignored"
+    (ok,) = world.alarm("checkout", state="OK")["results"]
+    assert ok["outcome"] == "ignored"
+    assert len(world.versions()) == 1
+    (outcome,) = world.invoke(eventbridge_event(alarm_name("checkout"), "INSUFFICIENT_DATA"))[
+        "results"
+    ]
+    assert outcome["outcome"] == "rolled_back"
+    assert outcome["flags"] == ["checkout"]
+    deployed = world.deployed()
+    assert deployed["flags"]["checkout"]["enabled"] is False
+    assert deployed["flags"]["search"]["enabled"] is True
+    (note,) = world.notifications()
+    assert note["Document"]["outcome"] == "rolled_back"

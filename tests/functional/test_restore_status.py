@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.unit.conftest import FREEFORM_DOC, World, alarm_name
+import json
+import shlex
+
+from flag_rollback import clients
+
+from tests.functional.world import FREEFORM_DOC, World, alarm_name
 
 
 def test_restore_brings_back_the_values_recorded_at_rollback(world: World):
@@ -103,3 +108,30 @@ def test_status_of_a_broken_document_fails_without_a_notification(world: World):
     assert status["outcome"] == "failed"
     assert "not JSON" in status["detail"]
     assert world.notifications() == []
+
+
+def test_rollback_email_gives_commands_that_restore_and_read_the_flag(world: World):
+    world.configure(AWS_LAMBDA_FUNCTION_NAME="shop-flag-rollback", AWS_REGION="eu-west-1")
+    published: list[dict] = []
+    clients.sns().meta.events.register(
+        "provide-client-params.sns.Publish", lambda params, **_: published.append(params)
+    )
+    world.alarm("checkout")
+    (request,) = published  # SQS gets the JSON document; the email body is in the request
+    text = json.loads(request["Message"])["email"]
+    document = world.notifications()[0]["Document"]
+    assert (document["function_name"], document["region"]) == ("shop-flag-rollback", "eu-west-1")
+    commands = [line.strip() for line in text.splitlines() if line.startswith("  aws lambda")]
+    restore, status = (shlex.split(command) for command in commands)
+    for words in (restore, status):
+        assert words[words.index("--function-name") + 1] == "shop-flag-rollback"
+        assert words[words.index("--region") + 1] == "eu-west-1"
+    assert "https://eu-west-1.console.aws.amazon.com/cloudwatch/home" in text
+    assert f"/environments/{world.env_id}?region=eu-west-1" in text
+
+    world.put_alarm("checkout", state="OK")
+    (state,) = world.invoke(json.loads(status[status.index("--payload") + 1]))["results"]
+    assert state["state"]["enabled"] is False
+    (outcome,) = world.invoke(json.loads(restore[restore.index("--payload") + 1]))["results"]
+    assert outcome["outcome"] == "restored"
+    assert world.deployed()["flags"]["checkout"]["enabled"] is True

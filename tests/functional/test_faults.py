@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from botocore.retries import standard
 from flag_rollback.errors import TransientError
 
 from emulator.core.config import set_deployment_time_factor
-from tests.unit.conftest import Faults, World
+from tests.functional.faults import Faults
+from tests.functional.world import World
 
 CALLS = [
     ("cloudwatch", "DescribeAlarms"),
@@ -25,18 +25,17 @@ CALLS = [
     ("appconfig", "StartDeployment"),
 ]
 KINDS = ["throttling", "5xx", "timeout", "conflict"]
+# A connection that cannot be made, and 5xx answers whose body is not the protocol's.
+UNREADABLE_KINDS = ["connect-timeout", "5xx-text", "5xx-binary"]
 SETUP_KINDS = ["not-found", "access-denied"]  # the setup is broken until someone fixes it
 
 
-@pytest.fixture(autouse=True)
-def instant_botocore_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """botocore's retries keep their count and rules; only their sleeping is removed."""
-    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
+pytestmark = pytest.mark.usefixtures("instant_botocore_backoff")
 
 
 @pytest.mark.usefixtures("fast_retries")
 @pytest.mark.parametrize("call", CALLS, ids=[op for _, op in CALLS])
-@pytest.mark.parametrize("kind", KINDS + SETUP_KINDS)
+@pytest.mark.parametrize("kind", KINDS + SETUP_KINDS + UNREADABLE_KINDS)
 def test_persistent_fault_raises_changes_nothing_and_the_retry_rolls_back_once(
     world: World, faults: Faults, call: tuple[str, str], kind: str, capsys
 ):

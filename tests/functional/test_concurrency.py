@@ -10,8 +10,8 @@ from flag_rollback.errors import TransientError
 from flag_rollback.handler import handler
 
 from emulator.core.config import set_deployment_time_factor
-from tests.unit.conftest import World, build_world
-from tests.unit.samples import alarm_message, sns_event
+from tests.events import alarm_message, sns_event
+from tests.functional.world import World, build_world
 
 FLAGS = [f"flag{index}" for index in range(6)]
 MANY: dict[str, Any] = {

@@ -7,8 +7,8 @@ import json
 import pytest
 from flag_rollback.errors import SettingsError
 
-from tests.unit.conftest import World, build_world
-from tests.unit.samples import alarm_message, sns_event
+from tests.events import alarm_message, sns_event
+from tests.functional.world import World, build_world
 
 
 def decisions(capsys) -> list[dict]:

@@ -1,0 +1,109 @@
+"""Metrics survive Lambda's log-level filtering at every application log level.
+
+Lambda Developer Guide, "Log-level filtering": with the JSON log format, a line written to
+stdout that is a JSON object is filtered by its "level" key; an invalid or missing level
+counts as INFO, and so does a line without a valid RFC 3339 timestamp. Lambda sends the
+lines at the configured level and the less detailed ones (TRACE < DEBUG < INFO < WARN <
+ERROR < FATAL). ``lambda_keeps`` applies exactly that rule to what the function prints.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from flag_rollback import observe
+from flag_rollback.settings import Settings, load_settings
+from flag_rollback.vocabulary import LEVELS
+
+BASE = {
+    "APPCONFIG_APPLICATION_ID": "abc1234",
+    "APPCONFIG_ENVIRONMENT_ID": "env0001",
+    "APPCONFIG_CONFIGURATION_PROFILE_ID": "prof001",
+    "AWS_LAMBDA_FUNCTION_NAME": "flag-rollback",
+}
+TIMESTAMP_KEYS = ("timestamp",)  # the key Lambda's own Python JSON logs use
+
+
+def _rfc3339(value: object) -> bool:
+    if not isinstance(value, str) or "T" not in value:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def effective_level(line: str) -> str:
+    """The level Lambda gives a line of application output."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return "INFO"
+    if not isinstance(record, dict):
+        return "INFO"
+    if not any(_rfc3339(record.get(key)) for key in TIMESTAMP_KEYS):
+        return "INFO"
+    level = str(record.get("level", "")).upper()
+    return level if level in LEVELS else "INFO"
+
+
+def lambda_keeps(line: str, configured: str) -> bool:
+    return LEVELS.index(effective_level(line)) >= LEVELS.index(configured)
+
+
+def emit_every_metric(settings: Settings) -> None:
+    observe.rollback_metrics(settings, "checkout", 12.5)
+    observe.failure_metric(settings, "checkout")
+    observe.notification_failed_metric(settings)
+
+
+@pytest.mark.parametrize("configured", LEVELS)
+@pytest.mark.parametrize("told", [True, False], ids=["level-known", "level-unknown"])
+def test_every_metric_line_survives_the_filter(
+    configured: str, told: bool, capsys: pytest.CaptureFixture[str]
+):
+    environ = BASE | ({"AWS_LAMBDA_LOG_LEVEL": configured} if told else {})
+    emit_every_metric(load_settings(environ))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert all('"_aws"' in line for line in lines)
+    kept = [line for line in lines if lambda_keeps(line, configured)]
+    assert kept == lines
+    names = {metric["Name"] for line in kept for metric in json.loads(line)["_aws"][
+        "CloudWatchMetrics"][0]["Metrics"]}  # fmt: skip
+    assert names == {"AutomatedRollback", "RollbackDurationMs", "RollbackFailed",
+                     "NotificationFailed"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("configured", "level"), [("TRACE", "INFO"), ("DEBUG", "INFO"),
+                         ("INFO", "INFO"), ("WARN", "WARN"), ("ERROR", "ERROR"),
+                         ("FATAL", "FATAL")])  # fmt: skip
+def test_metric_lines_say_info_unless_the_filter_needs_more(configured: str, level: str):
+    assert observe.metric_level(configured) == level  # type: ignore[arg-type]
+    assert observe.metric_level(None) == "FATAL"
+
+
+def test_the_filter_model_drops_what_lambda_drops():
+    bare_emf = json.dumps({"_aws": {}, "AutomatedRollback": 1})  # how metric lines used to be
+    assert not lambda_keeps(bare_emf, "WARN")
+    untimed = json.dumps({"level": "ERROR", "time": "2026-11-23T10:00:00Z"})
+    assert not lambda_keeps(untimed, "WARN")  # a level without a timestamp counts as INFO
+    assert lambda_keeps(untimed, "INFO")
+    assert not lambda_keeps("plain text", "WARN")
+
+
+def test_decision_lines_carry_their_level_and_a_timestamp(capsys: pytest.CaptureFixture[str]):
+    observe.log("notification_failed", level="ERROR", outcome="rolled_back")
+    observe.log("storm", flags=["a"])
+    failed, storm = capsys.readouterr().out.splitlines()
+    assert effective_level(failed) == "ERROR"
+    assert lambda_keeps(failed, "ERROR")
+    assert not lambda_keeps(storm, "WARN")
+
+
+def test_a_strange_lambda_log_level_is_treated_as_unknown():
+    assert load_settings(BASE | {"AWS_LAMBDA_LOG_LEVEL": "loud"}).log_level is None
+    assert load_settings(BASE | {"AWS_LAMBDA_LOG_LEVEL": "warn"}).log_level == "WARN"
