@@ -8,7 +8,7 @@ show mutmut the repository as it expects it:
 
     pyproject.toml -> ../../pyproject.toml   ([tool.mutmut] and the pytest settings)
     src            -> ../../lambda           (so the package is src/flag_rollback)
-    tests/         __init__.py, conftest.py, unit/ and functional/ (links; mutmut copies tests/)
+    tests/         unit/, functional/ and tests/*.py helpers (links; mutmut copies tests/)
     emulator, tools -> ../../<same>          (copied by [tool.mutmut] also_copy)
 
 The score is killed / (every mutant mutmut tried): a mutant no test reaches counts as a
@@ -35,7 +35,7 @@ from tools.paths import CACHE_DIR, ROOT
 
 STAGE = CACHE_DIR / "mutation"
 PACKAGE = Path("src") / "flag_rollback"
-TEST_PARTS = ("__init__.py", "conftest.py", "unit", "functional")
+TEST_DIRS = ("unit", "functional")
 # Staging name -> repository path it links to.
 LINKED = {"pyproject.toml": "pyproject.toml", "src": "lambda", "emulator": "emulator"}
 LINKED |= {"tools": "tools"}
@@ -55,10 +55,15 @@ def stage(*, keep: bool) -> None:
     """Lay out the staging folder; without ``keep``, forget every earlier result."""
     if not keep and STAGE.exists():
         shutil.rmtree(STAGE)
+    for copied in ("tests", "emulator", "tools"):  # copied by mutmut over old copies: start afresh
+        if (STAGE / "mutants" / copied).is_dir():
+            shutil.rmtree(STAGE / "mutants" / copied)
     (STAGE / "tests").mkdir(parents=True, exist_ok=True)
     for name, target in LINKED.items():
         _link(STAGE / name, ROOT / target)
-    for part in TEST_PARTS:
+    # The two suites, and the shared helpers beside them (conftest.py, events.py, ...).
+    helpers = [p.name for p in (ROOT / "tests").glob("*.py") if not p.name.startswith("test_")]
+    for part in [*TEST_DIRS, *helpers]:
         if (ROOT / "tests" / part).exists():
             _link(STAGE / "tests" / part, ROOT / "tests" / part)
 
@@ -120,10 +125,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant runs")
     parser.add_argument("--min-score", type=float, default=0.0, help="fail below this %%")
-    parser.add_argument("--keep", action="store_true", help="reuse earlier results")
+    parser.add_argument("--keep", action="store_true", help="reuse earlier results (mutants/)")
     parser.add_argument("patterns", nargs="*", help="mutant names or globs (default: all)")
     args = parser.parse_args()
-    stage(keep=args.keep or bool(args.patterns))
+    stage(keep=args.keep)
     started = time.monotonic()
     code = run_mutmut(args.max_children, args.patterns)
     seconds = time.monotonic() - started
