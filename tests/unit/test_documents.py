@@ -118,6 +118,14 @@ def test_extra_keys_of_a_flag_and_of_its_metadata_survive_a_round_trip():
     assert restored["metadata"]["history"] == [1, 2]
 
 
+def test_enable_of_a_flag_that_is_on_or_missing_changes_nothing_and_says_which():
+    document = parse(freeform(on={"enabled": True}))
+    on = flags.enable(document, "on", now=LATER)
+    assert (on.document, on.changed, on.unchanged, on.missing) == (None, (), ("on",), ())
+    nope = flags.enable(document, "nope", now=LATER)
+    assert (nope.document, nope.changed, nope.unchanged, nope.missing) == (None, (), (), ("nope",))
+
+
 # ----------------------------------------------------------------- the input is never changed
 
 
