@@ -38,6 +38,8 @@ TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
 # `make mutation`: parallel mutant runs (each forks a pytest run) and the score it must reach.
 MUTATION_JOBS ?= 2
 MUTATION_MIN  ?= 90
+# Mutant names or globs to run instead of all, e.g. MUTANTS='flag_rollback.flags.*'.
+MUTANTS       ?=
 # Terraform folders checked or tested at once (each command loads the ~675 MB provider).
 TF_JOBS ?= 2
 
@@ -112,7 +114,7 @@ test-terraform: setup ## Run the native terraform tests (mock provider) of the r
 # Not part of `test`: it reruns the payload's tests once per mutant (see lambda/MUTATION.md).
 .PHONY: mutation
 mutation: setup ## Mutation-test lambda/flag_rollback (mutmut, slow): score, survivors in .cache/mutation
-	nice -n 10 $(PY) -m tools.mutation --max-children $(MUTATION_JOBS) --min-score $(MUTATION_MIN)
+	nice -n 10 $(PY) -m tools.mutation --max-children $(MUTATION_JOBS) --min-score $(MUTATION_MIN) $(foreach m,$(MUTANTS),'$(m)')
 
 ## ---------------------------------------------------------------- lint
 
