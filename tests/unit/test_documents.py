@@ -203,6 +203,34 @@ def test_flags_and_values_without_version_1_are_freeform(version: object):
     assert parse(data).format == flags.FREEFORM
 
 
+def test_a_freeform_document_whose_version_is_the_string_1_stays_freeform():
+    document = parse({"version": "1", "flags": {"a": {"enabled": True}}})
+    assert document.format == flags.FREEFORM
+    rolled = flags.disable(document, ["a"], reason="r", now=NOW).document.data
+    assert rolled["version"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("content", "profile_type", "message"),
+    [
+        (b"[]", None, "configuration is not a JSON object"),
+        (b'{"flags": []}', None, "configuration has no 'flags' object"),
+        (
+            b'{"flags": {}}',
+            "AWS.AppConfig.FeatureFlags",
+            "feature flag document lacks flags/values objects",
+        ),
+    ],
+)
+def test_a_refused_document_says_what_is_wrong_with_it(
+    content: bytes, profile_type: str | None, message: str
+):
+    """The message reaches a person (notification and log): it names what is missing."""
+    with pytest.raises(PermanentError) as caught:
+        flags.parse_document(content, "application/json", profile_type)
+    assert (caught.value.code, caught.value.message) == ("unknown_format", message)
+
+
 # ----------------------------------------------------------------- writing it back
 
 
