@@ -13,6 +13,9 @@ PYTEST_ARGS ?=
 # pytest-xdist workers: the slow suites (end-to-end, Terraform compatibility) mostly wait
 # on Terraform, so two workers halve the run; each end-to-end block stays on one worker.
 PYTEST_WORKERS ?= 2
+# make stress: how many times the concurrency tests run back to back, and which tests.
+STRESS_RUNS ?= 50
+STRESS_TESTS ?= tests/functional/test_concurrency.py tests/functional/test_races.py
 
 PY    := $(VENV)/bin/python
 CACHE := $(CURDIR)/.cache
@@ -105,6 +108,17 @@ test: setup test-python test-terraform ## Run every test: unit, emulator, terraf
 .PHONY: test-python
 test-python: setup ## Run the pytest suites (PYTEST_ARGS passes extra flags)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+.PHONY: stress
+stress: setup ## Run the concurrency tests STRESS_RUNS times with every core busy; stop at the first failure
+	@load=(); trap 'kill $${load[@]} 2>/dev/null || true' EXIT; \
+	for _ in $$(seq $$(nproc)); do $(PY) -c 'while True: pass' & load+=($$!); done; \
+	echo "stress: $${#load[@]} busy loop(s) (pids $${load[*]}), $(STRESS_RUNS) run(s) of $(STRESS_TESTS)"; \
+	for run in $$(seq $(STRESS_RUNS)); do \
+	  echo "== stress run $$run/$(STRESS_RUNS)"; \
+	  $(PY) -m pytest -p no:xdist -p no:cacheprovider -x -q $(PYTEST_ARGS) $(STRESS_TESTS) \
+	    || { echo "stress: run $$run of $(STRESS_RUNS) failed" >&2; exit 1; }; \
+	done; echo "stress: $(STRESS_RUNS)/$(STRESS_RUNS) runs passed under load"
 
 .PHONY: test-terraform
 test-terraform: setup ## Run the native terraform tests (mock provider) of the root, submodules and examples

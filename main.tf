@@ -1,5 +1,12 @@
 # Composition only: every resource lives in a submodule under modules/.
 
+# Held flags live in SSM Parameter Store, one parameter per flag under this path (the
+# function's default for the same IDs; lambda/README.md, "Held flags").
+locals {
+  holds_parameter_path = "/flag-rollback/holds/${module.appconfig.application_id}/${module.appconfig.environment_id}/${module.appconfig.configuration_profile_id}"
+  create_guard         = var.guard_mode != "off"
+}
+
 module "appconfig" {
   source = "./modules/appconfig"
 
@@ -14,6 +21,8 @@ module "appconfig" {
   initial_configuration        = var.appconfig_initial_configuration
   deploy_initial_configuration = var.appconfig_deploy_initial_configuration
   tags                         = var.tags
+
+  restore_deployment_strategy_id = var.restore_deployment_strategy_id
 }
 
 module "notifications" {
@@ -22,7 +31,7 @@ module "notifications" {
   name_prefix                    = var.name_prefix
   create                         = var.notifications_create
   kms_key_arn                    = var.kms_key_arn
-  key_user_arns                  = [module.function.role_arn]
+  key_user_arns                  = concat([module.function.role_arn], local.create_guard ? [module.deployment_guard[0].role_arn] : [])
   notification_topic_arn         = var.notification_topic_arn
   notification_topic_kms_key_arn = var.notification_topic_kms_key_arn
   email_addresses                = var.notification_emails
@@ -81,4 +90,38 @@ module "function" {
   log_kms_key_arn                = var.lambda_log_kms_key_arn
   code_signing_config_arn        = var.lambda_code_signing_config_arn
   create_function_alarms         = var.create_function_alarms
+
+  # A profile this stack created is destroyed with it, and AppConfig deletes no profile that
+  # still has versions; an existing profile keeps the function's versions.
+  delete_own_versions_on_destroy = module.appconfig.configuration_profile_created
+  holds_parameter_path           = local.holds_parameter_path
+  restore_deployment_strategy_id = module.appconfig.restore_deployment_strategy_id
+  restore_cooldown_seconds       = var.restore_cooldown_seconds
+  flap_limit                     = var.flap_limit
+  flap_window_seconds            = var.flap_window_seconds
+}
+
+module "deployment_guard" {
+  source = "./modules/deployment-guard"
+  count  = local.create_guard ? 1 : 0
+
+  name = var.name_prefix
+  tags = var.tags
+
+  appconfig_application_id           = module.appconfig.application_id
+  appconfig_environment_id           = module.appconfig.environment_id
+  appconfig_configuration_profile_id = module.appconfig.configuration_profile_id
+  holds_parameter_path               = local.holds_parameter_path
+  guard_mode                         = var.guard_mode
+  guard_new_versions                 = var.guard_new_versions
+  rollback_function_name             = module.function.function_name
+  notification_topic_arn             = module.notifications.notification_topic_arn
+  kms_key_arns                       = distinct(compact([module.notifications.kms_key_arn, module.notifications.notification_topic_kms_key_arn]))
+
+  package_path          = module.function.package_path
+  package_s3            = var.package_s3
+  runtime               = var.lambda_runtime
+  architecture          = var.lambda_architecture
+  log_retention_in_days = var.lambda_log_retention_in_days
+  log_level             = var.lambda_log_level
 }

@@ -92,3 +92,23 @@ output "appconfig_hosted_configuration_version_number" {
   description = "Version number of the initial hosted configuration version; null when none was created."
   value       = module.appconfig.hosted_configuration_version_number
 }
+
+output "holds_parameter_path" {
+  description = "SSM parameter path of the held flags, one parameter per flag: `aws ssm get-parameters-by-path --path <this>` lists them."
+  value       = local.holds_parameter_path
+}
+
+output "guard_function_name" {
+  description = "Name of the deployment guard function; null when guard_mode is \"off\"."
+  value       = try(module.deployment_guard[0].function_name, null)
+}
+
+output "guard_extension_arn" {
+  description = "ARN of the AppConfig extension that runs the guard; null when guard_mode is \"off\"."
+  value       = try(module.deployment_guard[0].extension_arn, null)
+}
+
+output "restore_deployment_strategy_id" {
+  description = "ID of the deployment strategy a restore deploys with."
+  value       = module.appconfig.restore_deployment_strategy_id
+}

@@ -462,3 +462,68 @@ variable "create_function_alarms" {
   type        = bool
   default     = true
 }
+
+################################################################################
+# Held flags, the deployment guard and the guarded restore
+################################################################################
+
+variable "guard_mode" {
+  description = "What happens to a deployment or new version that would turn a held flag back on: \"refuse\" (default) fails it with a message naming the flag, the hold and the restore command; \"keep_disabled\" rewrites it with the flag off and notifies; \"off\" creates no guard."
+  type        = string
+  default     = "refuse"
+
+  validation {
+    condition     = contains(["refuse", "keep_disabled", "off"], var.guard_mode)
+    error_message = "guard_mode must be \"refuse\", \"keep_disabled\" or \"off\"."
+  }
+}
+
+variable "guard_new_versions" {
+  description = "Whether the guard also checks new hosted versions of the flags profile, so Terraform sees the refusal at the version it writes. Set false when the profile is deployed to other environments too: versions are then checked when deployed to this one."
+  type        = bool
+  default     = true
+}
+
+variable "restore_deployment_strategy_id" {
+  description = "ID of the deployment strategy a restore deploys with. null creates a gradual one (linear 20% per minute over 5 minutes, 5-minute bake) so a flag that breaks again is caught mid-rollout."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.restore_deployment_strategy_id == null || can(regex("^([a-z0-9]{4,7}|AppConfig\\.[A-Za-z0-9]{9,40})$", var.restore_deployment_strategy_id))
+    error_message = "restore_deployment_strategy_id must be a strategy ID (4-7 lowercase letters or digits) or a predefined one such as \"AppConfig.Linear50PercentEvery30Seconds\", or null to create one."
+  }
+}
+
+variable "restore_cooldown_seconds" {
+  description = "A restore within this many seconds of the rollback is refused unless forced (\"force\": true); 0 turns the rule off."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.restore_cooldown_seconds >= 0 && var.restore_cooldown_seconds <= 604800 && floor(var.restore_cooldown_seconds) == var.restore_cooldown_seconds
+    error_message = "restore_cooldown_seconds must be a whole number of seconds from 0 to 604800 (7 days)."
+  }
+}
+
+variable "flap_limit" {
+  description = "A flag rolled back this many times within flap_window_seconds stays held until a forced restore; 0 turns the rule off."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.flap_limit >= 0 && var.flap_limit <= 100 && floor(var.flap_limit) == var.flap_limit
+    error_message = "flap_limit must be a whole number from 0 (off) to 100."
+  }
+}
+
+variable "flap_window_seconds" {
+  description = "The window in which rollbacks of one flag count against flap_limit, in seconds (default one day)."
+  type        = number
+  default     = 86400
+
+  validation {
+    condition     = var.flap_window_seconds >= 60 && var.flap_window_seconds <= 604800 && floor(var.flap_window_seconds) == var.flap_window_seconds
+    error_message = "flap_window_seconds must be a whole number of seconds from 60 to 604800 (7 days)."
+  }
+}

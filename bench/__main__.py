@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from bench import coldstart, duplicates, report, scale, single, storm, versus
+from bench import coldstart, duplicates, guard, report, scale, single, storm, versus
 from bench.common import (
     BENCH_DIR,
     BenchError,
@@ -39,6 +39,7 @@ FIGURES: dict[str, ModuleType] = {
     "duplicates": duplicates,
     "scale": scale,
     "versus": versus,
+    "guard": guard,
 }
 
 

@@ -51,10 +51,11 @@ def feature_flags_document(flags: Iterable[str], disabled: Iterable[str] = ()) -
 
 
 def disabled_flags(document: dict[str, Any] | None) -> set[str]:
-    """The flags a FeatureFlags document has switched off."""
-    if document is None:
+    """The flags switched off in a stored FeatureFlags document (``values``) or in what
+    AppConfig Data serves for one (the values map ``{flag: {"enabled": ...}}``)."""
+    if not document:
         return set()
-    values = document.get("values", {})
+    values = document["values"] if "version" in document else document
     return {name for name, value in values.items() if not value.get("enabled", False)}
 
 
@@ -105,9 +106,9 @@ class World:
         cls, flags: tuple[str, ...], *, deployment_minutes: int = 0, bake_minutes: int = 0
     ) -> World:
         """Build the world inside an active emulator; every flag enabled and deployed."""
-        clients = {
+        clients: dict[str, Any] = {
             name: boto3.session.Session().client(name, region_name=REGION)
-            for name in ("appconfig", "cloudwatch", "sns", "sqs")
+            for name in ("appconfig", "appconfigdata", "cloudwatch", "sns", "sqs")
         }
         appconfig = clients["appconfig"]
         app_id = appconfig.create_application(Name="bench")["Id"]
@@ -222,14 +223,20 @@ class World:
         return document
 
     def deployed_document(self) -> dict[str, Any] | None:
-        """The document of the newest COMPLETE deployment: what the environment serves."""
-        response = self.clients["appconfig"].list_deployments(
-            ApplicationId=self.app_id, EnvironmentId=self.env_id, MaxResults=50
-        )
-        for item in response["Items"]:
-            if item["State"] == "COMPLETE":
-                return self.version_document(int(item["ConfigurationVersion"]))
-        return None
+        """What the environment serves, read as applications do (AppConfig Data): for a
+        FeatureFlags profile the flag values map; None while nothing is deployed."""
+        data = self.clients["appconfigdata"]
+        try:
+            token = data.start_configuration_session(
+                ApplicationIdentifier=self.app_id,
+                EnvironmentIdentifier=self.env_id,
+                ConfigurationProfileIdentifier=self.profile_id,
+            )["InitialConfigurationToken"]
+            body = data.get_latest_configuration(ConfigurationToken=token)["Configuration"].read()
+        except data.exceptions.ResourceNotFoundException:
+            return None
+        document: dict[str, Any] = json.loads(body)
+        return document
 
     # ---------------------------------------------------------------- alarms and events
 

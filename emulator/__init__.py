@@ -1,6 +1,6 @@
 """A local AWS for tests, the demo and the bench: moto 5.2.5 plus what this product needs.
 
-Laid out like moto: one subpackage per service the emulator extends (`appconfig`,
+Laid out like moto: one subpackage per service the emulator extends (`appconfig`, `iam`,
 `appconfigdata`, `cloudwatch`, `awslambda`), each file one role (`models.py` state and
 rules, `responses.py` HTTP in/out, `urls.py`, `exceptions.py`), and `core/` for what they
 share. moto is extended, never forked: each module listed in EXTENSIONS registers its
@@ -46,7 +46,9 @@ EXTENSIONS: tuple[str, ...] = (
     "emulator.cloudwatch.models",
     "emulator.cloudwatch.responses",
     "emulator.awslambda.models",
-    # Authorization (emulator.iam) is installed here once it exists.
+    "emulator.sns.models",
+    "emulator.iam.enforcement",
+    "emulator.events.models",
 )
 
 DEFAULT_REGION = "us-east-1"
@@ -71,15 +73,23 @@ def install() -> None:
 class _EmulatedAWS(ContextDecorator):
     """moto's `mock_aws` (Lambda without Docker) with the project's extensions active."""
 
-    def __init__(self, *, deployment_time_factor: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        deployment_time_factor: float = 0.0,
+        stale_version_error: config.StaleVersionError = "ConflictException",
+    ) -> None:
         self._factor = config.validated_factor(deployment_time_factor)
+        self._stale_error = config.validated_stale_version_error(stale_version_error)
         self._mock: MockAWS | None = None
         self._previous_factor = 0.0
+        self._previous_stale_error: config.StaleVersionError = "ConflictException"
         self._region_was_set = True
 
     def __enter__(self) -> _EmulatedAWS:
         install()
         self._previous_factor = config.set_deployment_time_factor(self._factor)
+        self._previous_stale_error = config.set_stale_version_error(self._stale_error)
         self._region_was_set = "AWS_DEFAULT_REGION" in os.environ
         os.environ.setdefault("AWS_DEFAULT_REGION", DEFAULT_REGION)
         self._mock = mock_aws(config={"lambda": {"use_docker": False}})
@@ -103,25 +113,37 @@ class _EmulatedAWS(ContextDecorator):
         if not self._region_was_set:
             os.environ.pop("AWS_DEFAULT_REGION", None)
         config.set_deployment_time_factor(self._previous_factor)
+        config.set_stale_version_error(self._previous_stale_error)
 
 
 @overload
 def emulated_aws(func: F, /) -> F: ...
 @overload
-def emulated_aws(*, deployment_time_factor: float = 0.0) -> _EmulatedAWS: ...
 def emulated_aws(
-    func: F | None = None, /, *, deployment_time_factor: float = 0.0
+    *,
+    deployment_time_factor: float = 0.0,
+    stale_version_error: config.StaleVersionError = "ConflictException",
+) -> _EmulatedAWS: ...
+def emulated_aws(
+    func: F | None = None,
+    /,
+    *,
+    deployment_time_factor: float = 0.0,
+    stale_version_error: config.StaleVersionError = "ConflictException",
 ) -> F | _EmulatedAWS:
     """Activate the emulator in-process: `with emulated_aws():`, `@emulated_aws` or
     `@emulated_aws(deployment_time_factor=0.001)`.
 
     Every AWS call made through boto3 inside is served from memory; the state is reset when
     it starts and when it ends. `deployment_time_factor` scales AppConfig deployment times
-    (0 = complete at once, 1.0 = the strategy's real minutes).
+    (0 = complete at once, 1.0 = the strategy's real minutes); `stale_version_error` is the
+    error a stale LatestVersionNumber gets (see emulator.core.config).
     """
     if func is not None:
         return _EmulatedAWS()(func)
-    return _EmulatedAWS(deployment_time_factor=deployment_time_factor)
+    return _EmulatedAWS(
+        deployment_time_factor=deployment_time_factor, stale_version_error=stale_version_error
+    )
 
 
 __all__ = ["EXTENSIONS", "EmulatorThread", "emulated_aws", "install"]

@@ -8,6 +8,37 @@ from typing import Any
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
+# The flag documents a test world starts from: one per format.
+FREEFORM_DOC: dict[str, Any] = {
+    "version": 1,
+    "lastUpdated": "2026-11-01T00:00:00Z",
+    "flags": {
+        "checkout": {"enabled": True, "rolloutPercentage": 40, "description": "new checkout"},
+        "search": {"enabled": True, "rolloutPercentage": 100},
+        "cart": {"enabled": True, "rolloutPercentage": 10},
+        "legacy": {"enabled": False, "rolloutPercentage": 0},
+    },
+    "owner": "team-shop",
+}
+FEATURE_FLAGS_DOC: dict[str, Any] = {
+    "flags": {
+        "checkout": {
+            "name": "Checkout",
+            "attributes": {"tier": {"constraints": {"type": "string"}}},
+        },
+        "search": {"name": "Search"},
+        "cart": {"name": "Cart"},
+        "legacy": {"name": "Legacy"},
+    },
+    "values": {
+        "checkout": {"enabled": True, "tier": "gold"},
+        "search": {"enabled": True},
+        "cart": {"enabled": True},
+        "legacy": {"enabled": False},
+    },
+    "version": "1",
+}
+
 
 def alarm_message(name: str, state: str, old: str = "OK") -> dict[str, Any]:
     """The JSON CloudWatch publishes to an alarm action's SNS topic."""

@@ -24,6 +24,11 @@ run "function_gets_the_ids_and_pattern_of_this_stack" {
       ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
       DRY_RUN                            = "false"
       METRICS_NAMESPACE                  = "FeatureFlags"
+      HOLDS_PARAMETER_PATH               = "/flag-rollback/holds/app1234/env1234/prf1234"
+      RESTORE_DEPLOYMENT_STRATEGY_ID     = "str1234"
+      RESTORE_COOLDOWN_SECONDS           = "300"
+      FLAP_LIMIT                         = "3"
+      FLAP_WINDOW_SECONDS                = "86400"
     })
     error_message = "The function must get the created AppConfig IDs, the notification topic and the alarms' name pattern."
   }
@@ -327,6 +332,54 @@ run "default_package_is_the_one_committed_with_the_module" {
     condition     = module.function.package_path == "modules/rollback-function/package/flag-rollback.zip" && module.function.function_name == "checkout"
     error_message = "Without package_path the function must deploy the package committed in modules/rollback-function/package/ (no build step)."
   }
+}
+
+run "the_guard_watches_the_flags_profile_by_default" {
+  assert {
+    condition     = output.guard_function_name == "checkout-guard" && output.guard_extension_arn != null
+    error_message = "guard_mode defaults to refuse: the guard function and its extension exist."
+  }
+
+  assert {
+    condition     = module.deployment_guard[0].action_points == ["PRE_CREATE_HOSTED_CONFIGURATION_VERSION", "PRE_START_DEPLOYMENT"]
+    error_message = "The guard checks new versions and deployments."
+  }
+
+  assert {
+    condition     = output.holds_parameter_path == "/flag-rollback/holds/app1234/env1234/prf1234" && module.function.environment_variables["HOLDS_PARAMETER_PATH"] == output.holds_parameter_path
+    error_message = "The function and the guard must share one holds path, derived from the AppConfig IDs."
+  }
+
+  assert {
+    condition     = length(module.appconfig.restore_deployment_strategy_id) > 0 && module.function.environment_variables["RESTORE_DEPLOYMENT_STRATEGY_ID"] == module.appconfig.restore_deployment_strategy_id
+    error_message = "A restore deploys with the module's gradual restore strategy."
+  }
+}
+
+run "guard_mode_off_creates_no_guard" {
+  command = plan
+
+  variables {
+    guard_mode = "off"
+  }
+
+  assert {
+    condition     = length(module.deployment_guard) == 0 && output.guard_function_name == null && output.guard_extension_arn == null
+    error_message = "guard_mode = \"off\" must create no guard, and its outputs are null."
+  }
+}
+
+run "rejects_unknown_guard_mode_and_anti_flap_values" {
+  command = plan
+
+  variables {
+    guard_mode               = "block"
+    restore_cooldown_seconds = -5
+    flap_limit               = 1.5
+    flap_window_seconds      = 10
+  }
+
+  expect_failures = [var.guard_mode, var.restore_cooldown_seconds, var.flap_limit, var.flap_window_seconds]
 }
 
 run "function_inputs_reach_the_function" {

@@ -21,8 +21,9 @@ import pytest
 from tools.paths import ROOT
 
 # Pairs whose validations differ on purpose: the root takes a prefix, the submodule a
-# whole name built from it; each checks its own length limit.
-DIFFERENT_MEANING = {("name_prefix", "name")}
+# whole name built from it, and each checks its own length limit; the root's guard_mode
+# also takes "off", which creates no deployment-guard module at all.
+DIFFERENT_MEANING = {("name_prefix", "name"), ("guard_mode", "guard_mode")}
 
 PASS_THROUGH = re.compile(r"\$\{var\.(?P<name>\w+)\}")
 

@@ -26,6 +26,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tools.demo_holds import held_flag_act
 from tools.harness import StackError
 from tools.harness.actions import set_alarm_state, subscribe_queue
 from tools.harness.clients import Aws
@@ -262,6 +263,7 @@ def run(printer: Printer) -> None:
             flag = sorted(name for name in stack.alarm_names if before.get(name))[0]
             printer.step(f"fire the alarm of flag {flag!r}: SetAlarmState -> ALARM")
             report(printer, fire_alarm(aws, emulator, stack, flag, before))
+            held_flag_act(printer, aws, emulator, stack, flag)
         finally:
             printer.step("terraform destroy")
             _guard(lambda: destroy(printer, terraform, aws), printer)

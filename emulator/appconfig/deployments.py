@@ -2,8 +2,10 @@
 
 Plain data plus the deployment state machine. A deployment's state is derived from the time
 elapsed since it started, scaled by the deployment time factor it started with, so nothing
-runs in the background: DEPLOYING while the strategy's duration lasts, BAKING during the
-final bake time, then COMPLETE. Field names follow botocore's appconfig service model.
+runs in the background: VALIDATING briefly when the profile has validators, DEPLOYING while
+the strategy's duration lasts, BAKING during the final bake time, then COMPLETE; a stopped
+one is ROLLING_BACK briefly, then ROLLED_BACK, or REVERTED (the DeploymentState enum of the
+service model). Field names follow botocore's appconfig service model.
 """
 
 from __future__ import annotations
@@ -154,7 +156,15 @@ PREDEFINED_STRATEGIES: dict[str, DeploymentStrategy] = {
 
 # --------------------------------------------------------------------------- deployments
 
-IN_PROGRESS = ("DEPLOYING", "BAKING")
+IN_PROGRESS = ("VALIDATING", "DEPLOYING", "BAKING")
+STOPPED = ("ROLLING_BACK", "ROLLED_BACK", "REVERTED")
+# How long validating and rolling back last, in strategy minutes (scaled by the time
+# factor like the strategy's own minutes). AWS documents the states, not their length:
+# *inferred* as a few seconds at factor 1.0, nothing at the default factor 0.
+VALIDATION_MINUTES = 0.005
+ROLLBACK_MINUTES = 0.005
+# "AppConfig only allows a revert within 72 hours of deployment completion" (StopDeployment).
+REVERT_WINDOW = timedelta(hours=72)
 
 
 @dataclass(frozen=True)
@@ -195,6 +205,7 @@ class Deployment:
     served: ServedContent
     time_factor: float
     description: str | None = None
+    validated: bool = False
     started_at: datetime = field(default_factory=now)
     stopped_at: datetime | None = None
     stopped_state: str | None = None
@@ -206,21 +217,36 @@ class Deployment:
         environment = f"application/{self.application_id}/environment/{self.environment_id}"
         return f"{environment}/deployment/{self.number}"
 
-    def _scaled(self, minutes: int) -> timedelta:
+    def _scaled(self, minutes: float) -> timedelta:
         return timedelta(minutes=minutes * self.time_factor)
 
     @property
+    def deploying_starts_at(self) -> datetime:
+        """After VALIDATING, when the profile has validators (StartDeployment runs them)."""
+        return self.started_at + self._scaled(VALIDATION_MINUTES if self.validated else 0)
+
+    @property
     def bake_starts_at(self) -> datetime:
-        return self.started_at + self._scaled(self.strategy.deployment_duration_in_minutes)
+        return self.deploying_starts_at + self._scaled(self.strategy.deployment_duration_in_minutes)
 
     @property
     def completes_at(self) -> datetime:
         return self.bake_starts_at + self._scaled(self.strategy.final_bake_time_in_minutes)
 
+    @property
+    def rolled_back_at(self) -> datetime | None:
+        """When a rollback ends (ROLLING_BACK before that); None unless rolled back."""
+        if self.stopped_state != "ROLLED_BACK" or self.stopped_at is None:
+            return None
+        return self.stopped_at + self._scaled(ROLLBACK_MINUTES)
+
     def state(self, at: datetime | None = None) -> str:
-        if self.stopped_state is not None:
-            return self.stopped_state
         moment = at or now()
+        if self.stopped_state is not None:
+            ends = self.rolled_back_at
+            return "ROLLING_BACK" if ends is not None and moment < ends else self.stopped_state
+        if moment < self.deploying_starts_at:
+            return "VALIDATING"
         if moment < self.bake_starts_at:
             return "DEPLOYING"
         if moment < self.completes_at:
@@ -231,7 +257,9 @@ class Deployment:
         moment = self.stopped_at or at or now()
         if self.time_factor == 0:
             return 100.0
-        elapsed = (moment - self.started_at) / timedelta(minutes=1) / self.time_factor
+        if moment < self.deploying_starts_at:
+            return 0.0
+        elapsed = (moment - self.deploying_starts_at) / timedelta(minutes=1) / self.time_factor
         return percentage_at(self.strategy, elapsed)
 
     def stop(
@@ -272,13 +300,15 @@ class Deployment:
                     "DEPLOYMENT_COMPLETED", "APPCONFIG", "Deployment completed", self.completes_at
                 )
             )
-        if self.stopped_state == "ROLLED_BACK" and self.stopped_at is not None:
+        rolled_back_at = self.rolled_back_at
+        if rolled_back_at is not None and self.stopped_at is not None:
             log.append(
                 _event("ROLLBACK_STARTED", self.stopped_by, self.stop_reason, self.stopped_at)
             )
-            log.append(
-                _event("ROLLBACK_COMPLETED", "APPCONFIG", "Rollback completed", self.stopped_at)
-            )
+            if rolled_back_at <= (at or now()):
+                log.append(
+                    _event("ROLLBACK_COMPLETED", "APPCONFIG", "Rollback completed", rolled_back_at)
+                )
         if self.stopped_state == "REVERTED" and self.stopped_at is not None:
             log.append(_event("REVERT_COMPLETED", "USER", "Revert completed", self.stopped_at))
         return list(reversed(log))
@@ -287,7 +317,9 @@ class Deployment:
         state = self.state(at)
         if state == "COMPLETE":
             return self.completes_at
-        if state in ("ROLLED_BACK", "REVERTED"):
+        if state == "ROLLED_BACK":
+            return self.rolled_back_at
+        if state == "REVERTED":
             return self.stopped_at
         return None
 

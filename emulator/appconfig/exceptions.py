@@ -36,3 +36,22 @@ class InputLimitError(ServiceException):
     """A request member breaks a length, range or pattern of the service model."""
 
     code = "BadRequestException"
+
+
+class PayloadTooLargeException(ServiceException):
+    """Hosted configuration content above the store's size quota (HTTP 413); the model
+    measures Limit and Size in KILOBYTES (its BytesMeasure enum has no other value)."""
+
+    code = "PayloadTooLargeException"
+
+    def __init__(self, message: str, *, limit: float, size: float) -> None:
+        super().__init__(message)
+        self.Measure = "KILOBYTES"
+        self.Limit = limit
+        self.Size = size
+
+
+class ServiceQuotaExceededException(ServiceException):
+    """Creating one more resource would exceed an AppConfig service quota."""
+
+    code = "ServiceQuotaExceededException"

@@ -21,12 +21,16 @@ from moto.appconfig.models import (
 )
 from typing_extensions import override
 
+from emulator.appconfig import extension_actions
 from emulator.appconfig.deployments import ServedContent
 from emulator.appconfig.exceptions import (
     BadRequestException,
     ConflictException,
+    PayloadTooLargeException,
     ResourceNotFoundException,
+    ServiceQuotaExceededException,
 )
+from emulator.appconfig.extensions import Extensions
 from emulator.appconfig.utils import as_bytes
 from emulator.appconfig.validators import (
     FEATURE_FLAGS,
@@ -34,9 +38,51 @@ from emulator.appconfig.validators import (
     check_validators,
     validate_content,
 )
+from emulator.core.config import QuotaName, get_appconfig_quotas, get_stale_version_error
 
 HOSTED = "hosted"
 FREEFORM = "AWS.Freeform"
+# "Configurations must be 1 MB or smaller" (AWS::AppConfig::HostedConfigurationVersion,
+# CloudFormation User Guide); counted as 1024 KB, the unit of PayloadTooLargeException.
+HOSTED_CONTENT_LIMIT_KB = 1024
+
+
+def check_quota(name: QuotaName, count: int, scope: str) -> None:
+    """Refuse to create one more resource of a kind that already has `count` in its scope.
+
+    The quotas are those of the model's ServiceQuotaExceededException (applications 100,
+    deployment strategies 20, configuration profiles 100 and environments 20 per
+    application), settable through the emulator config (`appconfig_quotas`).
+    """
+    limit = get_appconfig_quotas()[name]
+    if count >= limit:
+        label = name.replace("_", " ")
+        raise ServiceQuotaExceededException(
+            f"The number of {label} {scope} would exceed the service quota of {limit}; "
+            "delete one or request a quota increase"
+        )
+
+
+def check_header_text(member: str, value: str | None) -> None:
+    """Description and VersionLabel travel as HTTP headers (the model's `location: header`),
+    so only ASCII reaches AppConfig; a non-ASCII value is a BadRequestException (*inferred*)."""
+    if value is not None and not value.isascii():
+        raise BadRequestException(
+            f"{member} travels as an HTTP header and must be ASCII; got {value!r}"
+        )
+
+
+def check_content_size(content: bytes) -> None:
+    """Hosted content above 1 MB is PayloadTooLargeException (a member of the model's
+    CreateHostedConfigurationVersion errors)."""
+    size_kb = len(content) / 1024
+    if size_kb > HOSTED_CONTENT_LIMIT_KB:
+        raise PayloadTooLargeException(
+            f"The configuration is {size_kb:.1f} KB; the hosted configuration store accepts "
+            f"at most {HOSTED_CONTENT_LIMIT_KB} KB",
+            limit=float(HOSTED_CONTENT_LIMIT_KB),
+            size=round(size_kb, 3),
+        )
 
 
 class HostedConfigBackend(AppConfigBackend):
@@ -46,6 +92,8 @@ class HostedConfigBackend(AppConfigBackend):
         super().__init__(region_name, account_id)
         self.lock = threading.RLock()
         self.last_version_numbers: dict[tuple[str, str], int] = {}
+        # Extensions and their associations (extensions.py), run by extension_actions.py.
+        self.extensions = Extensions(self._arn, self._associable)
 
     @property
     def _url_module(self) -> Any:
@@ -63,14 +111,31 @@ class HostedConfigBackend(AppConfigBackend):
             raise ResourceNotFoundException(f"Application {app_id} not found", "Application")
         return self.applications[app_id]
 
+    @override
+    def create_application(
+        self, name: str, description: str | None, tags: dict[str, str]
+    ) -> Application:
+        with self.lock:
+            check_quota("applications", len(self.applications), "in this account and region")
+            return super().create_application(name, description, tags)
+
     def list_applications(self) -> list[Application]:
         return list(self.applications.values())
 
     def delete_application(self, app_id: str) -> None:
+        """DeleteApplication of an application without profiles (environments: models.py).
+
+        *Inferred*: AppConfig deletes no children with their application (API Reference,
+        DeleteApplication, lists BadRequestException), so a profile left under it is refused,
+        like a profile that still holds hosted versions.
+        """
         with self.lock:
             app = self.get_application(app_id)
-            for profile in app.config_profiles.values():
-                self.tagger.delete_all_tags_for_resource(profile.arn)
+            if app.config_profiles:
+                raise BadRequestException(
+                    f"Cannot delete application {app_id} because there are still "
+                    "configuration profiles existing under it."
+                )
             self.tagger.delete_all_tags_for_resource(app.arn)
             del self.applications[app_id]
 
@@ -88,7 +153,8 @@ class HostedConfigBackend(AppConfigBackend):
         _type: str,
         tags: dict[str, str],
     ) -> ConfigurationProfile:
-        self.get_application(application_id)
+        app = self.get_application(application_id)
+        check_quota("configuration_profiles", len(app.config_profiles), f"of application {app.id}")
         check_validators(validators)
         return super().create_configuration_profile(
             application_id=application_id,
@@ -127,10 +193,26 @@ class HostedConfigBackend(AppConfigBackend):
         return app.config_profiles[config_profile_id]
 
     def delete_configuration_profile(self, app_id: str, config_profile_id: str) -> None:
+        """DeleteConfigurationProfile of a profile without hosted versions.
+
+        AWS answers 400 BadRequestException "Cannot delete configuration profile <id> because
+        there are still hosted configuration versions existing under it." (the error every
+        `terraform destroy` meets after versions Terraform does not know were written:
+        hashicorp/terraform-provider-aws#31585, aws/aws-cdk#26804). Delete them first with
+        DeleteHostedConfigurationVersion.
+        """
         with self.lock:
             profile = self.get_configuration_profile(app_id, config_profile_id)
+            self._check_profile_deletable(app_id, profile)
             self.tagger.delete_all_tags_for_resource(profile.arn)
             del self.applications[app_id].config_profiles[config_profile_id]
+
+    def _check_profile_deletable(self, app_id: str, profile: ConfigurationProfile) -> None:
+        if profile.config_versions:
+            raise BadRequestException(
+                f"Cannot delete configuration profile {profile.id} because there are still "
+                "hosted configuration versions existing under it."
+            )
 
     # ------------------------------------------------------------------ hosted versions
 
@@ -146,6 +228,25 @@ class HostedConfigBackend(AppConfigBackend):
         version_label: str | None,
         latest_version_number: int | None = None,
     ) -> HostedConfigurationVersion:
+        check_header_text("Description", description)
+        check_header_text("VersionLabel", version_label)
+        check_content_size(content)
+        # PRE_CREATE_HOSTED_CONFIGURATION_VERSION extensions run first, outside the lock: they
+        # may replace the content or refuse the call (extension_actions.py).
+        profile = self.get_configuration_profile(app_id, config_profile_id)
+        if profile.location_uri == HOSTED:
+            content = extension_actions.pre_create_version(
+                self,
+                profile,
+                content=content,
+                content_type=content_type,
+                description=description,
+                next_version=max(
+                    self.last_version_numbers.get((app_id, config_profile_id), 0),
+                    max(profile.config_versions, default=0),
+                )
+                + 1,
+            )
         with self.lock:
             profile = self.get_configuration_profile(app_id, config_profile_id)
             if profile.location_uri != HOSTED:
@@ -154,7 +255,13 @@ class HostedConfigBackend(AppConfigBackend):
                 )
             latest = max(profile.config_versions, default=0)
             if latest_version_number is not None and latest_version_number != latest:
-                raise ConflictException(
+                # Which error AWS sends is not documented: a run-time setting chooses.
+                error = (
+                    ConflictException
+                    if get_stale_version_error() == "ConflictException"
+                    else BadRequestException
+                )
+                raise error(
                     f"LatestVersionNumber {latest_version_number} does not match the latest "
                     f"hosted configuration version {latest} of configuration profile "
                     f"{config_profile_id}"
@@ -241,6 +348,17 @@ class HostedConfigBackend(AppConfigBackend):
         for app in self.applications.values():
             yield app.arn
             yield from (profile.arn for profile in app.config_profiles.values())
+        yield from self.extensions.arns()
+
+    def _associable(self, arn: str) -> bool:
+        """Whether an extension may be associated with `arn`: an existing application,
+        environment or configuration profile (API reference, CreateExtensionAssociation)."""
+        path = arn.split(":", 5)[-1].split("/")
+        kinds = ("environment", "configurationprofile")
+        shaped = path[0] == "application" and (
+            len(path) == 2 or (len(path) == 4 and path[2] in kinds)
+        )
+        return shaped and arn in set(self._known_arns())
 
     def _check_arn(self, arn: str) -> None:
         if arn not in set(self._known_arns()):

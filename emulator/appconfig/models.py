@@ -9,13 +9,18 @@ EmulatedAppConfigBackend, so both the in-process mock and the server use it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from moto.appconfig import models as moto_models
+from moto.appconfig.models import ConfigurationProfile
 
+from emulator.appconfig import extension_actions
 from emulator.appconfig.deployments import (
     IN_PROGRESS,
     PREDEFINED_STRATEGIES,
+    REVERT_WINDOW,
+    STOPPED,
     Deployment,
     DeploymentStrategy,
     Environment,
@@ -27,7 +32,7 @@ from emulator.appconfig.exceptions import (
     ConflictException,
     ResourceNotFoundException,
 )
-from emulator.appconfig.hosted import HostedConfigBackend
+from emulator.appconfig.hosted import HostedConfigBackend, check_quota
 from emulator.appconfig.monitors import first_alarm
 from emulator.appconfig.utils import now
 from emulator.appconfig.validators import validate_content
@@ -46,12 +51,35 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
         self.sessions: dict[str, Any] = {}
 
     def delete_application(self, app_id: str) -> None:
+        """Refused while environments remain (*inferred*, like profiles: see hosted.py)."""
         with self.lock:
             self.get_application(app_id)
-            for env_id in list(self.environments.get(app_id, {})):
-                self._forget_environment(app_id, env_id)
-            self.environments.pop(app_id, None)
+            if self.environments.get(app_id):
+                raise BadRequestException(
+                    f"Cannot delete application {app_id} because there are still "
+                    "environments existing under it."
+                )
             super().delete_application(app_id)
+            self.environments.pop(app_id, None)
+
+    def _check_profile_deletable(self, app_id: str, profile: ConfigurationProfile) -> None:
+        """No hosted versions left (hosted.py), and no deployment of it in progress.
+
+        *Inferred* from the service model: DeleteConfigurationProfile lists ConflictException,
+        as DeleteEnvironment does for an environment with a deployment in progress.
+        """
+        super()._check_profile_deletable(app_id, profile)
+        for env_id in self.environments.get(app_id, {}):
+            history = self._history(app_id, env_id)
+            if (
+                history
+                and history[-1].profile_id == profile.id
+                and (history[-1].state() in IN_PROGRESS)
+            ):
+                raise ConflictException(
+                    f"Configuration profile {profile.id} has a deployment in progress in "
+                    f"environment {env_id}; stop it first"
+                )
 
     # ------------------------------------------------------------------ environments
 
@@ -65,6 +93,9 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
     ) -> Environment:
         with self.lock:
             self.get_application(app_id)
+            check_quota(
+                "environments", len(self.environments.get(app_id, {})), f"of application {app_id}"
+            )
             env = Environment(
                 application_id=app_id,
                 name=name,
@@ -153,7 +184,7 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
         state = history[-1].state()
         if state in IN_PROGRESS:
             return "DEPLOYING"
-        if state in ("ROLLED_BACK", "REVERTED"):
+        if state in STOPPED:
             return state
         return "READY_FOR_DEPLOYMENT"
 
@@ -172,6 +203,8 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
         tags: dict[str, str] | None,
     ) -> DeploymentStrategy:
         with self.lock:
+            # Predefined strategies are not in self.strategies: they do not count.
+            check_quota("deployment_strategies", len(self.strategies), "in this account")
             strategy = DeploymentStrategy(
                 name=name,
                 description=description,
@@ -248,17 +281,27 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
         description: str | None,
         tags: dict[str, str] | None,
     ) -> Deployment:
+        content = self._pre_start_deployment(
+            app_id=app_id,
+            env_id=env_id,
+            strategy_id=strategy_id,
+            profile_id=profile_id,
+            version=version,
+            description=description,
+        )
         with self.lock:
             self.get_environment(app_id, env_id)
             strategy = self.get_deployment_strategy(strategy_id)
             profile = self.get_configuration_profile(app_id, profile_id)
             served = self._resolve_version(profile, version)
+            if content is not None:
+                served = replace(served, content=content)
             validate_content(profile.validators, served.content)
             history = self._history(app_id, env_id)
-            if history and history[-1].state() in IN_PROGRESS:
+            if history and history[-1].state() in (*IN_PROGRESS, "ROLLING_BACK"):
                 raise ConflictException(
-                    f"Deployment number {history[-1].number} is already in progress in "
-                    f"environment {env_id}; wait for it to complete or stop it"
+                    f"Deployment number {history[-1].number} is {history[-1].state()} in "
+                    f"environment {env_id}; wait for it to finish or stop it"
                 )
             deployment = Deployment(
                 application_id=app_id,
@@ -271,10 +314,42 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
                 served=served,
                 time_factor=get_deployment_time_factor(),
                 description=description,
+                validated=bool(profile.validators),
             )
             history.append(deployment)
             self.tag_resource(self._arn(deployment.arn_suffix), tags or {})
             return deployment
+
+    def _pre_start_deployment(
+        self,
+        *,
+        app_id: str,
+        env_id: str,
+        strategy_id: str,
+        profile_id: str,
+        version: str,
+        description: str | None,
+    ) -> bytes | None:
+        """PRE_START_DEPLOYMENT extensions, outside the lock (extension_actions.py): the
+        content to deliver, or None when the call fails anyway or nothing ran."""
+        env = self.get_environment(app_id, env_id)
+        self.get_deployment_strategy(strategy_id)
+        profile = self.get_configuration_profile(app_id, profile_id)
+        served = self._resolve_version(profile, version)
+        history = self._history(app_id, env_id)
+        if history and history[-1].state() in IN_PROGRESS:
+            return None  # refused below with ConflictException, as without extensions
+        content = extension_actions.pre_start_deployment(
+            self,
+            profile,
+            environment=env,
+            content=served.content,
+            content_type=served.content_type,
+            version=served.version,
+            description=description,
+            deployment_number=len(history) + 1,
+        )
+        return None if content == served.content else content
 
     def _numbered(
         self, app_id: str, env_id: str, number: int
@@ -296,30 +371,54 @@ class EmulatedAppConfigBackend(HostedConfigBackend):
     def stop_deployment(
         self, app_id: str, env_id: str, number: int, allow_revert: bool
     ) -> Deployment:
+        """StopDeployment as its API Reference page states it.
+
+        "works only on deployments that have a status of DEPLOYING, unless an AllowRevert
+        parameter is supplied. If the AllowRevert parameter is supplied, the status of an
+        in-progress deployment will be ROLLED_BACK. The status of a completed deployment will
+        be REVERTED. AppConfig only allows a revert within 72 hours of deployment
+        completion." Everything else (VALIDATING or BAKING without AllowRevert, a stopped
+        deployment, an old or superseded completed one) is a BadRequestException; only the
+        latest deployment of the environment can be reverted (*inferred*).
+        """
         with self.lock:
             deployment, history = self._numbered(app_id, env_id, number)
-            state = deployment.state()
+            moment = now()
+            state = deployment.state(moment)
+            if state == "DEPLOYING" or (state in IN_PROGRESS and allow_revert):
+                deployment.stop("ROLLED_BACK", at=moment)
+                return deployment
             if state in IN_PROGRESS:
-                deployment.stop("ROLLED_BACK")
-                return deployment
-            is_latest = number == len(history)
-            if state == "COMPLETE" and allow_revert and is_latest:
-                deployment.stop("REVERTED")
-                return deployment
-            if state == "COMPLETE" and not allow_revert:
                 raise BadRequestException(
-                    f"Deployment {number} is COMPLETE; only a deployment in progress can be "
-                    "stopped (pass AllowRevert=True to revert the latest completed one)"
+                    f"Deployment {number} is {state}; without AllowRevert only a DEPLOYING "
+                    "deployment can be stopped"
                 )
-            raise BadRequestException(f"Deployment {number} is {state} and cannot be stopped")
+            if state != "COMPLETE":
+                raise BadRequestException(f"Deployment {number} is {state} and cannot be stopped")
+            if not allow_revert:
+                raise BadRequestException(
+                    f"Deployment {number} is COMPLETE; pass AllowRevert to revert it"
+                )
+            if number != len(history):
+                raise BadRequestException(
+                    f"Deployment {number} is not the latest deployment of environment {env_id}"
+                    " and cannot be reverted"
+                )
+            if moment - deployment.completes_at > REVERT_WINDOW:
+                raise BadRequestException(
+                    f"Deployment {number} completed more than 72 hours ago and can no longer "
+                    "be reverted"
+                )
+            deployment.stop("REVERTED", at=moment)
+            return deployment
 
     def served_content(self, app_id: str, env_id: str, profile_id: str) -> ServedContent | None:
-        """What clients of this environment receive for the profile right now."""
+        """What clients of this environment receive for the profile right now: not a
+        deployment still VALIDATING (nothing is delivered before validation, About
+        validators) nor a stopped one."""
         for deployment in reversed(self._history(app_id, env_id)):
-            if deployment.profile_id == profile_id and deployment.state() not in (
-                "ROLLED_BACK",
-                "REVERTED",
-            ):
+            state = deployment.state()
+            if deployment.profile_id == profile_id and state not in (*STOPPED, "VALIDATING"):
                 return deployment.served
         return None
 

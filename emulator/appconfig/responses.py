@@ -13,6 +13,7 @@ from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from typing_extensions import override
 
 from emulator.appconfig.deployments import Environment
+from emulator.appconfig.extension_responses import ExtensionResponses
 from emulator.appconfig.limits import call_checked
 from emulator.appconfig.models import EmulatedAppConfigBackend
 from emulator.appconfig.utils import as_bytes, paginate
@@ -83,7 +84,7 @@ class EmulatedResponse(BaseResponse):
         return backend
 
 
-class EmulatedAppConfigResponse(EmulatedResponse, AppConfigResponse):
+class EmulatedAppConfigResponse(ExtensionResponses, EmulatedResponse, AppConfigResponse):
     """Every AppConfig operation the emulator serves, parsed and serialized by the model.
 
     ignore[override] below: moto declares its handlers as returning the serialized body

@@ -38,6 +38,11 @@ url_paths: dict[str, Callable[..., Any]] = {
     # DeleteDeploymentStrategy's URI in the AWS model really is spelled "deployement".
     rf"{{0}}/deployementstrategies/(?P<strategy>{ID})$": _dispatch,
     r"{0}/tags/(?P<arn>.+)$": _dispatch,
+    # Extensions and their associations (extension_responses.py).
+    "{0}/extensions$": _dispatch,
+    rf"{{0}}/extensions/(?P<extension>{ID})$": _dispatch,
+    "{0}/extensionassociations$": _dispatch,
+    rf"{{0}}/extensionassociations/(?P<association>{ID})$": _dispatch,
 }
 
 

@@ -20,7 +20,9 @@ from typing import Any
 from emulator.appconfig.deployments import ServedContent
 from emulator.appconfig.models import EmulatedAppConfigBackend
 from emulator.appconfig.utils import now
+from emulator.appconfig.validators import FEATURE_FLAGS
 from emulator.appconfigdata.exceptions import BadRequestException, ResourceNotFoundException
+from emulator.appconfigdata.flags import served_flags
 
 DEFAULT_POLL_INTERVAL_SECONDS = 60
 TOKEN_LIFETIME = timedelta(hours=24)
@@ -152,8 +154,13 @@ def latest_configuration(
     if served == state.last_served:
         # Nothing new: an empty body. A content type is always sent (a server must send one).
         return result, EMPTY_CONTENT_TYPE
+    content = served.content
+    app = backend.applications.get(session.application_id)
+    profile = app.config_profiles.get(session.profile_id) if app is not None else None
+    if profile is not None and profile._type == FEATURE_FLAGS:
+        content = served_flags(content)  # applications receive the values map
     result.update(
-        Configuration=served.content,
+        Configuration=content,
         ContentType=served.content_type,
         VersionLabel=served.version_label,
     )

@@ -19,15 +19,21 @@ import logging
 import math
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-from emulator.awslambda.execution import execute
+from emulator.awslambda import concurrency
+from emulator.awslambda.execution import execute, role_refuses
 from emulator.awslambda.runner import InvocationResult, iso_now
 
 RETRY_DELAYS_SECONDS = (60.0, 120.0)
+# Throttled events are retried from 1 s, doubling, up to 5 minutes apart
+# (L-DG/invocation-async-error-handling.html).
+THROTTLE_FIRST_DELAY_SECONDS = 1.0
+THROTTLE_MAX_DELAY_SECONDS = 300.0
 DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2
 DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 21600
 MAX_PARALLEL_INVOCATIONS = 4
@@ -193,10 +199,29 @@ def _send_to_bus(fn: LambdaFunction, arn: str, record: dict[str, Any], success: 
     )
 
 
+def _queue_url(arn: str) -> str:
+    _, region, account, name = _arn_parts(arn)
+    return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+
+
+def _role_refuses_delivery(fn: LambdaFunction, arn: str) -> bool:
+    """Whether the execution role may not send to ``arn`` (an SQS, SNS, Lambda or bus ARN)."""
+    service = _arn_parts(arn)[0]
+    if service == "sqs":
+        return role_refuses(fn, "sqs", "SendMessage", {"QueueUrl": _queue_url(arn)})
+    if service == "sns":
+        return role_refuses(fn, "sns", "Publish", {"TopicArn": arn})
+    if service == "lambda":
+        return role_refuses(fn, "lambda", "Invoke", {"FunctionName": arn})
+    return role_refuses(fn, "events", "PutEvents", {"Entries": [{"EventBusName": arn}]})
+
+
 def _deliver_record(fn: LambdaFunction, arn: str, record: dict[str, Any], success: bool) -> None:
     """Send a destination record to an SQS queue, SNS topic, Lambda function or event bus."""
     service = _arn_parts(arn)[0]
     body = json.dumps(record)
+    if _role_refuses_delivery(fn, arn):
+        return
     if service == "sqs":
         send_to_sqs(arn, body, {})
     elif service == "sns":
@@ -219,6 +244,8 @@ def _dead_letter(fn: LambdaFunction, payload: bytes, result: InvocationResult) -
         "ErrorMessage": ("String", result.error_message[:DLQ_ERROR_MESSAGE_LIMIT]),
     }
     body = payload.decode("utf-8", "replace")
+    if _role_refuses_delivery(fn, target):
+        return
     if _arn_parts(target)[0] == "sqs":
         send_to_sqs(target, body, attributes)
     else:
@@ -238,8 +265,21 @@ def _finish(
         _dead_letter(fn, payload, result)
 
 
+def _throttled_result(request_id: str | None, reason: str) -> InvocationResult:
+    body = json.dumps(concurrency.throttle_error_body(reason)).encode()
+    return InvocationResult(request_id or str(uuid.uuid4()), body, "Throttled", [], "")
+
+
 def _run_async(fn: LambdaFunction, payload: bytes) -> None:
-    """Lambda's asynchronous invocation: attempts, delays, age limit, then the outcome."""
+    """Lambda's asynchronous invocation: attempts, delays, age limit, then the outcome.
+
+    A throttled attempt (no concurrency free) does not count against MaximumRetryAttempts:
+    the event goes back to the queue and is retried with a delay growing from 1 s to at most
+    5 minutes until it is older than MaximumEventAgeInSeconds
+    (L-DG/invocation-async-error-handling.html).
+    With reserved concurrency 0 the event goes straight to the failure destination and the
+    dead-letter queue, without retries (L-DG/invocation-async-retain-records.html, note).
+    """
     config = _invoke_config(fn)
     attempts_allowed = 1 + int(config.get("MaximumRetryAttempts", DEFAULT_MAXIMUM_RETRY_ATTEMPTS))
     factor = _retry_time_factor
@@ -249,10 +289,25 @@ def _run_async(fn: LambdaFunction, payload: bytes) -> None:
     received = time.monotonic()
     request_id: str | None = None
     attempt = 0
+    throttle_delay = THROTTLE_FIRST_DELAY_SECONDS
     while True:
-        attempt += 1
-        with _slots:
-            result = execute(fn, payload, request_id)
+        try:
+            with concurrency.running(fn), _slots:
+                attempt += 1
+                result = execute(fn, payload, request_id)
+        except concurrency.TooManyRequestsException as throttled:
+            result = _throttled_result(request_id, throttled.reason)
+            request_id = result.request_id
+            if concurrency.reservation(fn) == 0:
+                _finish(fn, payload, result, condition="RetriesExhausted", attempts=attempt)
+                return
+            delay = throttle_delay * factor
+            throttle_delay = min(throttle_delay * 2, THROTTLE_MAX_DELAY_SECONDS)
+            if time.monotonic() + delay - received > max_age:
+                _finish(fn, payload, result, condition="EventAgeExceeded", attempts=attempt)
+                return
+            time.sleep(delay)
+            continue
         request_id = result.request_id
         if result.function_error is None:
             _finish(fn, payload, result, condition="Success", attempts=attempt)

@@ -9,14 +9,20 @@ in-process mock or of the server that received the request.
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 import time
+from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
 from emulator.awslambda import runner
+from emulator.awslambda.credentials import assume_execution_role, environment_credentials
 from emulator.awslambda.runner import FunctionSpec, InvocationResult
 from emulator.core.server import EmulatorThread
+from emulator.iam.enforcement import Call, authorize_role
+
+_log = logging.getLogger(__name__)
 
 _server_lock = threading.Lock()
 _server: EmulatorThread | None = None
@@ -48,6 +54,7 @@ def executed_version(fn: LambdaFunction) -> str:
 
 def _function_spec(fn: LambdaFunction) -> FunctionSpec:
     logging_config = getattr(fn, "logging_config", None) or {}
+    session = assume_execution_role(fn.account_id, fn.region, fn.role, fn.function_name)
     return FunctionSpec(
         name=fn.function_name,
         arn=fn.function_arn,
@@ -60,13 +67,40 @@ def _function_spec(fn: LambdaFunction) -> FunctionSpec:
         region=fn.region,
         environment=dict(fn.environment_vars or {}),
         log_group=logging_config.get("LogGroup") or f"/aws/lambda/{fn.function_name}",
+        credentials=environment_credentials(session),
     )
+
+
+def role_refuses(fn: LambdaFunction, service: str, operation: str, params: dict[str, Any]) -> bool:
+    """Whether the function's execution role may not make a call Lambda makes for it.
+
+    Lambda sends logs, destination records and dead-letter messages with the execution
+    role's permissions (L-DG/lambda-intro-execution-role.html: logs need
+    AWSLambdaBasicExecutionRole's logs:CreateLogStream/PutLogEvents;
+    L-DG/invocation-async-retain-records.html: "Delivery errors can also occur due to
+    permissions errors"). A refusal drops the delivery, as AWS does, and is logged here;
+    that the check uses the execution role for destinations is *inferred*.
+    """
+    call = Call(service, operation, params, fn.region)
+    denied = authorize_role(fn.role, fn.function_name, call, account=fn.account_id)
+    if denied is not None:
+        _log.warning("Lambda could not deliver for %s: %s", fn.function_name, denied.message)
+    return denied is not None
 
 
 def _write_logs(fn: LambdaFunction, spec: FunctionSpec, result: InvocationResult) -> None:
     from moto.logs.models import logs_backends  # noqa: PLC0415 - moto loads backends lazily
 
     logs = logs_backends[fn.account_id][fn.region]
+    stream = {"logGroupName": spec.log_group, "logStreamName": result.log_stream}
+    if spec.log_group not in logs.groups and role_refuses(
+        fn, "logs", "CreateLogGroup", {"logGroupName": spec.log_group}
+    ):
+        return
+    if role_refuses(fn, "logs", "CreateLogStream", stream) or role_refuses(
+        fn, "logs", "PutLogEvents", stream
+    ):
+        return
     logs.ensure_log_group(spec.log_group)
     logs.create_log_stream(spec.log_group, result.log_stream)
     now = int(time.time() * 1000)

@@ -16,7 +16,7 @@ from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from typing_extensions import override
 
-from emulator.awslambda import triggers
+from emulator.awslambda import concurrency, triggers
 from emulator.awslambda.async_invoke import invoke_async
 from emulator.awslambda.execution import execute, executed_version
 from emulator.awslambda.responses import wait_idle_response
@@ -51,7 +51,8 @@ def invoke_function(
     if invocation_type == "Event":
         invoke_async(fn, payload)
         return b""
-    result = execute(fn, payload)
+    with concurrency.running(fn):  # TooManyRequestsException (429) when none is free
+        result = execute(fn, payload)
     response_headers["x-amz-executed-version"] = executed_version(fn)
     if result.function_error:
         response_headers["x-amz-function-error"] = result.function_error
@@ -101,4 +102,5 @@ def install() -> None:
     LambdaSimpleBackend.invoke = ExecutingBackend.invoke  # type: ignore[method-assign]
     LambdaFunction.invoke = ExecutingFunction.invoke  # type: ignore[method-assign]
     triggers.install()
+    concurrency.install()
     EmulatorApp.add_route(WAIT_IDLE_PATH, wait_idle_response)

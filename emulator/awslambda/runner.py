@@ -2,12 +2,12 @@
 
 The zip is unpacked once per code hash into a cache folder (EMULATOR_LAMBDA_CACHE, default
 `<tmp>/tests-emulator-lambda`); each invocation is a fresh `sys.executable` process running
-`lambda_bootstrap.py` with the function's environment variables, fake credentials,
-AWS_DEFAULT_REGION and AWS_ENDPOINT_URL pointing back at the emulator. Init (importing the
-module) may take up to INIT_TIMEOUT_SECONDS, as in Lambda; the handler gets the function's
-timeout, after which the process is killed and the invocation fails with
-`Task timed out after N.00 seconds`. Output lines become CloudWatch Logs events, framed by
-the START / END / REPORT lines Lambda writes.
+`lambda_bootstrap.py` with the function's environment variables, its execution role's
+credentials (credentials.py), AWS_DEFAULT_REGION and AWS_ENDPOINT_URL pointing back at the
+emulator. Init (importing the module) may take up to INIT_TIMEOUT_SECONDS, as in Lambda;
+the handler gets the function's timeout, after which the process is killed and the
+invocation fails with `Task timed out after N.00 seconds`. Output lines become CloudWatch
+Logs events, framed by the START / END / REPORT lines Lambda writes.
 """
 
 from __future__ import annotations
@@ -34,11 +34,6 @@ from typing import IO, Any, cast
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 INIT_TIMEOUT_SECONDS = 10.0
 LOG_TAIL_BYTES = 4096
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-}
 _unpack_lock = threading.Lock()
 
 
@@ -57,6 +52,8 @@ class FunctionSpec:
     region: str
     environment: dict[str, str] = field(default_factory=dict)
     log_group: str = ""
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN of the execution role
+    credentials: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,7 +114,7 @@ def _environment(spec: FunctionSpec, endpoint: str, request_id: str, stream: str
         key: os.environ[key] for key in ("PATH", "LANG", "TZ", "SYSTEMROOT") if key in os.environ
     }
     env.update(spec.environment)
-    env.update(FAKE_CREDENTIALS)
+    env.update(spec.credentials)
     env.update(
         {
             "AWS_DEFAULT_REGION": spec.region,

@@ -27,7 +27,7 @@ from typing import Any
 import botocore.loaders
 from moto.cloudwatch.models import Alarm, CloudWatchBackend, MetricDataQuery
 
-SUBJECT_LIMIT = 100
+SUBJECT_LIMIT = 99  # SNS: "less than 100 characters long" (emulator.sns.models)
 TREAT_MISSING_DATA_PREFIX = "- TreatMissingData:                    "
 ACTIONS_BY_STATE = {
     "ALARM": "alarm_actions",
@@ -162,7 +162,7 @@ def sns_message(alarm: Alarm, old_state: str) -> dict[str, Any]:
 
 
 def sns_subject(alarm: Alarm) -> str:
-    """`ALARM: "name" in US East (N. Virginia)`, cut to SNS's 100-character subject limit."""
+    """`ALARM: "name" in US East (N. Virginia)`, cut under SNS's 100-character subject limit."""
     subject = f'{alarm.state_value}: "{alarm.name}" in {region_long_name(alarm.region_name)}'
     return subject[:SUBJECT_LIMIT]
 

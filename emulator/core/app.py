@@ -19,6 +19,8 @@ WAIT_IDLE_PATH = f"{CONTROL_PREFIX}wait-idle"
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+# A check that runs before moto sees an AWS request: None lets it through, a response refuses it.
+Guard = Callable[[dict[str, Any], StartResponse], Iterable[bytes] | None]
 
 
 def json_response(
@@ -58,6 +60,8 @@ class EmulatorApp:
 
     # Path -> handler, shared by every instance; extensions add theirs with add_route().
     routes: ClassVar[dict[str, WSGIApp]] = {CONFIG_PATH: _serve_config}
+    # Checks run in order on every AWS request (IAM authorization); extensions add_guard().
+    guards: ClassVar[list[Guard]] = []
 
     def __init__(self, moto_app: WSGIApp) -> None:
         self._moto_app = moto_app
@@ -69,6 +73,18 @@ class EmulatorApp:
             raise ValueError(f"control routes live under {CONTROL_PREFIX}, not {path!r}")
         cls.routes[path] = handler
 
+    @classmethod
+    def add_guard(cls, guard: Guard) -> None:
+        """Run ``guard`` on every AWS request before moto (once, however often it is added)."""
+        if guard not in cls.guards:
+            cls.guards.append(guard)
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        handler = self.routes.get(str(environ.get("PATH_INFO", "")), self._moto_app)
-        return handler(environ, start_response)
+        route = self.routes.get(str(environ.get("PATH_INFO", "")))
+        if route is not None:
+            return route(environ, start_response)
+        for guard in self.guards:
+            refused = guard(environ, start_response)
+            if refused is not None:
+                return refused
+        return self._moto_app(environ, start_response)

@@ -47,17 +47,21 @@ class AccessDeniedError(Exception):
         return f"{self.code}: {self.message}"
 
 
+def denial(action: str, message: str) -> AccessDeniedError:
+    """The error of the service of ``action`` (``sns:Publish``) carrying ``message``."""
+    code, status = _CODES.get(action.partition(":")[0], _DEFAULT)
+    return AccessDeniedError(code, status, message)
+
+
 def access_denied(decision: Decision, principal: str) -> AccessDeniedError:
     """The error for a denied ``decision``; ``principal`` is the caller's ARN as AWS shows it."""
     if decision.allowed:
         raise ValueError("access_denied needs a denial")
     action = decision.action
-    service = action.partition(":")[0]
-    code, status = _CODES.get(service, _DEFAULT)
     target = "" if decision.resource in ("", STAR) else f" on resource: {decision.resource}"
     if decision.reason is Reason.EXPLICIT_DENY:
         why = "with an explicit deny in an identity-based policy"
     else:
         why = f"because no identity-based policy allows the {action} action"
     message = f"User: {principal} is not authorized to perform: {action}{target} {why}"
-    return AccessDeniedError(code, status, message)
+    return denial(action, message)

@@ -148,11 +148,30 @@ def _log_stream(params: Params, scope: Scope) -> list[str]:
     return [scope.arn("logs", stream)]
 
 
+def _log_group(params: Params, scope: Scope) -> list[str]:
+    return [scope.arn("logs", f"log-group:{params['logGroupName']}")]
+
+
 def _function(params: Params, scope: Scope) -> list[str]:
     name = str(params["FunctionName"])
     if name.startswith("arn:"):
         return [name]
     return [scope.arn("lambda", f"function:{name}")]
+
+
+def _event_bus(params: Params, scope: Scope) -> list[str]:
+    """PutEvents is authorised on each entry's bus (``default`` when an entry names none)."""
+    buses = {str(entry.get("EventBusName") or "default") for entry in params["Entries"]}
+    return sorted(
+        bus if bus.startswith("arn:") else scope.arn("events", f"event-bus/{bus}") for bus in buses
+    )
+
+
+def _parameter(params: Params, scope: Scope) -> list[str]:
+    """An SSM parameter (or a path, for GetParametersByPath): ``parameter/`` + the name
+    without its leading slash (SAR, AWS Systems Manager: the parameter resource type)."""
+    name = str(params.get("Name") or params["Path"])
+    return [scope.arn("ssm", f"parameter/{name.lstrip('/')}")]
 
 
 def _star(_params: Params, _scope: Scope) -> list[str]:
@@ -175,6 +194,8 @@ _MAPPERS: dict[tuple[str, str], _Mapper] = {
     ("appconfig", "StartDeployment"): _start_deployment,
     ("appconfig", "GetDeploymentStrategy"): _strategy_only,
     ("appconfigdata", "StartConfigurationSession"): _configuration_session,
+    # the token's session gives the identifiers (emulator.iam.enforcement resolves them)
+    ("appconfigdata", "GetLatestConfiguration"): _configuration_session,
     ("cloudwatch", "DescribeAlarms"): _alarms,
     ("cloudwatch", "SetAlarmState"): _alarm,
     ("cloudwatch", "DescribeAlarmHistory"): _alarm,
@@ -184,7 +205,12 @@ _MAPPERS: dict[tuple[str, str], _Mapper] = {
     ("kms", "Decrypt"): _key,
     ("logs", "CreateLogStream"): _log_stream,
     ("logs", "PutLogEvents"): _log_stream,
+    ("logs", "CreateLogGroup"): _log_group,
+    ("events", "PutEvents"): _event_bus,
     ("lambda", "Invoke"): _function,
+    ("ssm", "GetParameter"): _parameter,
+    ("ssm", "PutParameter"): _parameter,
+    ("ssm", "GetParametersByPath"): _parameter,
     ("lambda", "GetFunction"): _function,
     ("sts", "GetCallerIdentity"): _star,
 }
@@ -193,9 +219,15 @@ _MAPPERS: dict[tuple[str, str], _Mapper] = {
 _ACTION_PREFIX = {"appconfigdata": "appconfig"}
 
 
+# API operations whose IAM action has another name (SAR, list_awslambda.html: Invoke is
+# authorised as lambda:InvokeFunction).
+_ACTION_NAME = {("lambda", "Invoke"): "InvokeFunction"}
+
+
 def action_for(service: str, operation: str) -> str:
     """The IAM action a call is authorised as (AppConfig Data's calls are ``appconfig:``)."""
-    return f"{_ACTION_PREFIX.get(service, service)}:{operation}"
+    name = _ACTION_NAME.get((service, operation), operation)
+    return f"{_ACTION_PREFIX.get(service, service)}:{name}"
 
 
 def resources_for(

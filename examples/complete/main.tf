@@ -36,4 +36,9 @@ module "flag_rollback" {
   trigger             = var.trigger
   dry_run             = var.dry_run
   package_path        = var.package_path
+
+  # Held flags: deployments that turn a rolled-back flag back on are refused until it is
+  # restored; a restore deploys gradually and waits out the cooldown.
+  guard_mode               = var.guard_mode
+  restore_cooldown_seconds = var.restore_cooldown_seconds
 }

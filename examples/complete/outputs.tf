@@ -62,3 +62,13 @@ output "appconfig_deployment_strategy_id" {
   description = "Deployment strategy of the rollbacks."
   value       = module.flag_rollback.appconfig_deployment_strategy_id
 }
+
+output "holds_parameter_path" {
+  description = "SSM parameter path of the held flags (one parameter per flag)."
+  value       = module.flag_rollback.holds_parameter_path
+}
+
+output "guard_function_name" {
+  description = "Name of the deployment guard function; null when guard_mode is \"off\"."
+  value       = module.flag_rollback.guard_function_name
+}

@@ -59,3 +59,15 @@ variable "tags" {
   type        = map(string)
   default     = { Example = "complete" }
 }
+
+variable "guard_mode" {
+  description = "What happens to a change that turns a held flag back on: \"refuse\", \"keep_disabled\" or \"off\"."
+  type        = string
+  default     = "refuse"
+}
+
+variable "restore_cooldown_seconds" {
+  description = "A restore within this many seconds of the rollback is refused unless forced."
+  type        = number
+  default     = 300
+}

@@ -1,15 +1,19 @@
 """AppConfig access: what is deployed, the hosted versions, new versions and deployments.
 
 Small functions with plain arguments; every AWS failure leaves as a PermanentError or a
-TransientError (see clients.aws_call), except the two races the caller handles itself:
-VersionConflictError (someone created a version since we read) and EnvironmentBusyError (another
-deployment holds the environment).
+TransientError (see clients.aws_call), except the races the caller handles itself:
+VersionConflictError (LatestVersionNumber was refused: maybe someone created a version since
+we read), EnvironmentBusyError (another deployment holds the environment) and a StopDeployment
+that AppConfig refuses (stop_deployment returns None: the caller re-reads the state).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -22,18 +26,29 @@ from flag_rollback.text import header_text, version_label
 COMPLETE = "COMPLETE"
 STOPPABLE = frozenset({"DEPLOYING", "BAKING", "VALIDATING"})
 BUSY = STOPPABLE | {"ROLLING_BACK"}
+# A deployment whose bake ends within this margin is waited for, not stopped: with
+# AllowRevert, a stop that arrives after it completed would REVERT it.
+STOP_MARGIN = timedelta(seconds=15)
 # Version labels this function writes; a version carrying one is derived from a deployed one.
 ROLLBACK_LABEL = "flag-rollback:"
 RESTORE_LABEL = "flag-restore:"
 OWN_LABELS = (ROLLBACK_LABEL, RESTORE_LABEL)
 MAX_PAGES = 10
+# A refused LatestVersionNumber: no AWS text names the error, the model allows these
+# (a BadRequestException is only a lost race when a re-read shows a newer version).
 _LOCK_ERRORS = frozenset({"ConflictException", "PreconditionFailedException"})
-# StopDeployment of a deployment that has finished meanwhile.
-_FINISHED_ERRORS = frozenset({"BadRequestException", "ResourceNotFoundException"})
+_MAYBE_LOCK_ERRORS = _LOCK_ERRORS | {"BadRequestException"}
+# StopDeployment refused: the deployment is no longer in a stoppable state (it finished,
+# or it is DEPLOYING->BAKING and AllowRevert was missing): re-read, never assume.
+_NOT_STOPPABLE_ERRORS = frozenset({"BadRequestException"})
 
 
 class VersionConflictError(TransientError):
-    """LatestVersionNumber was stale: another writer created a version first."""
+    """LatestVersionNumber was refused: another writer may have created a version first."""
+
+    def __init__(self, code: str, message: str, *, error_code: str) -> None:
+        super().__init__(code, message)
+        self.error_code = error_code
 
 
 class EnvironmentBusyError(TransientError):
@@ -57,11 +72,23 @@ class Deployment:
     version: int | None
     state: str
     label: str
+    ends_at: datetime | None = None
+
+    def ends_soon(self, now: datetime | None = None) -> bool:
+        """Whether it completes within STOP_MARGIN (StartedAt + duration + final bake)."""
+        if self.ends_at is None:
+            return False
+        return self.ends_at - (now or datetime.now(UTC)) < STOP_MARGIN
 
     @property
     def own(self) -> bool:
         """Whether this function created the deployed version (rollback or restore)."""
         return self.label.startswith(OWN_LABELS)
+
+    @property
+    def seen(self) -> int | None:
+        """For an own version: the newest deployment number its writer had read (see label())."""
+        return seen_in_label(self.label)
 
 
 @dataclass(frozen=True)
@@ -89,6 +116,49 @@ class Environment:
     def highest_version(self) -> int:
         """The highest version of this profile ever deployed here (0 when none)."""
         return max((item.version or 0 for item in self._ours()), default=0)
+
+    def newest_number(self) -> int:
+        """The highest deployment number in the environment, any profile (0 when none)."""
+        return max((item.number for item in self.deployments), default=0)
+
+    def of_profile(self) -> list[Deployment]:
+        """This profile's deployments, newest first."""
+        return self._ours()
+
+
+def label(prefix: str, stamp: str, seen: int, names: str) -> str:
+    """An own version's label: ``<prefix><stamp>:d<seen>:<names>``.
+
+    ``text.version_label`` makes it header-safe and cuts it to AppConfig's 64 characters
+    (with a marker) when the version is written; prefix, stamp and ``seen`` come first, so
+    they survive the cut.
+
+    ``seen`` is the newest deployment number the writer had read when it computed the
+    version: every deployment after it is one the version may lack (see lineage.py).
+    """
+    return f"{prefix}{stamp}:d{seen}:{names}"
+
+
+def seen_in_label(text: str) -> int | None:
+    """The ``seen`` number of an own label; None for other labels (or older own ones)."""
+    if not text.startswith(OWN_LABELS):
+        return None
+    parts = text.split(":")
+    if len(parts) < 4 or not parts[2].startswith("d") or not parts[2][1:].isdigit():
+        return None
+    return int(parts[2][1:])
+
+
+@dataclass(frozen=True)
+class LatestVersion:
+    """The profile's newest hosted version: its number (0 when none) and label."""
+
+    number: int
+    label: str
+
+    @property
+    def own(self) -> bool:
+        return self.label.startswith(OWN_LABELS)
 
 
 @dataclass(frozen=True)
@@ -136,8 +206,37 @@ def _version_number(value: object) -> int | None:
         return None
 
 
+def _covered(environment: Environment) -> bool:
+    """Whether the rows read so far are enough to plan a change (see lineage.plan).
+
+    They must reach this profile's last COMPLETE deployment and, for every own deployment
+    newer than it, back to the deployment after the one its writer had seen.
+    """
+    completed = environment.completed()
+    if completed is None:
+        return False
+    marks = [
+        item.seen
+        for item in environment.of_profile()
+        if item.own and item.number >= completed.number and item.seen is not None
+    ]
+    oldest = min(item.number for item in environment.deployments)
+    return oldest <= min(marks, default=oldest) + 1
+
+
+def _ends_at(item: Mapping[str, Any]) -> datetime | None:
+    """When a deployment completes: StartedAt + DeploymentDuration + FinalBakeTime."""
+    started = item.get("StartedAt")
+    if not isinstance(started, datetime):
+        return None
+    minutes = float(item.get("DeploymentDurationInMinutes", 0) or 0)
+    minutes += float(item.get("FinalBakeTimeInMinutes", 0) or 0)
+    started = started if started.tzinfo else started.replace(tzinfo=UTC)
+    return started + timedelta(minutes=minutes)
+
+
 def read_environment(settings: Settings, profile: Profile) -> Environment:
-    """ListDeployments, newest first, until this profile's last COMPLETE one is seen."""
+    """ListDeployments, newest first, until the rows a change is planned from are read."""
     rows: list[Deployment] = []
     token: str | None = None
     args = {"ApplicationId": settings.application_id, "EnvironmentId": settings.environment_id}
@@ -153,28 +252,43 @@ def read_environment(settings: Settings, profile: Profile) -> Environment:
                 version=_version_number(item.get("ConfigurationVersion")),
                 state=str(item.get("State", "")),
                 label=str(item.get("VersionLabel", "") or ""),
+                ends_at=_ends_at(item),
             )
             for item in page.get("Items", [])
         )
         environment = Environment(profile.name, tuple(sorted(rows, key=lambda d: -d.number)))
         token = page.get("NextToken")
-        if environment.completed() is not None or not token:
+        if _covered(environment) or not token:
             return environment
     return environment
 
 
-def stop_deployment(settings: Settings, number: int) -> None:
-    """StopDeployment; a deployment that finished meanwhile is not an error."""
+def stop_deployment(settings: Settings, deployment: Deployment) -> str | None:
+    """StopDeployment of a deployment just read as in progress; its new state, None if refused.
+
+    AppConfig stops only DEPLOYING deployments unless AllowRevert is passed; with it an
+    in-progress deployment becomes ROLLED_BACK and a COMPLETE one REVERTED (API reference,
+    StopDeployment). So AllowRevert is sent only for a deployment read as BAKING or
+    VALIDATING whose bake does not end within STOP_MARGIN (the caller waits for those
+    instead, so a stop that arrives after completion, which would REVERT it, is rare; an
+    own deployment reverted anyway is re-merged by lineage.plan), and a
+    refusal (BadRequestException: it moved on, e.g. DEPLOYING -> BAKING,
+    or finished) returns None for the caller to re-read the state, never to assume.
+    """
+    revert = deployment.state != "DEPLOYING"
     with clients.aws_call("StopDeployment"):
         try:
-            clients.appconfig().stop_deployment(
+            response = clients.appconfig().stop_deployment(
                 ApplicationId=settings.application_id,
                 EnvironmentId=settings.environment_id,
-                DeploymentNumber=number,
+                DeploymentNumber=deployment.number,
+                **({"AllowRevert": True} if revert else {}),
             )
         except ClientError as error:
-            if clients.error_code(error) not in _FINISHED_ERRORS:
+            if clients.error_code(error) not in _NOT_STOPPABLE_ERRORS:
                 raise
+            return None
+    return str(response.get("State", ""))
 
 
 def get_version(settings: Settings, number: int) -> HostedVersion:
@@ -189,9 +303,14 @@ def get_version(settings: Settings, number: int) -> HostedVersion:
     return HostedVersion(content, str(response.get("ContentType", "application/json")))
 
 
-def latest_version_number(settings: Settings) -> int:
-    """ListHostedConfigurationVersions: the highest version number of the profile."""
-    latest = 0
+def latest_version(settings: Settings) -> LatestVersion:
+    """ListHostedConfigurationVersions: the profile's highest version number and its label.
+
+    The API reference does not state the order of the items (newest first is what the
+    service is seen to return: inferred), so every page is read and the maximum taken;
+    a profile with at most 50 versions costs one call.
+    """
+    latest = LatestVersion(0, "")
     token: str | None = None
     for _ in range(MAX_PAGES * 10):
         with clients.aws_call("ListHostedConfigurationVersions"):
@@ -201,8 +320,10 @@ def latest_version_number(settings: Settings) -> int:
                 MaxResults=50,
                 **({"NextToken": token} if token else {}),
             )
-        numbers = [int(item.get("VersionNumber", 0)) for item in page.get("Items", [])]
-        latest = max([latest, *numbers])
+        for item in page.get("Items", []):
+            number = int(item.get("VersionNumber", 0))
+            if number > latest.number:
+                latest = LatestVersion(number, str(item.get("VersionLabel", "") or ""))
         token = page.get("NextToken")
         if not token:
             break
@@ -221,6 +342,8 @@ def create_version(
     """CreateHostedConfigurationVersion guarded by LatestVersionNumber (optimistic lock).
 
     The description and label are made header-safe ASCII within AppConfig's lengths.
+    A ConflictException or BadRequestException raises VersionConflictError: the caller
+    re-reads the latest version to tell a lost race from a request AWS will never accept.
     """
     with clients.aws_call("CreateHostedConfigurationVersion"):
         try:
@@ -234,9 +357,13 @@ def create_version(
                 LatestVersionNumber=latest,
             )
         except ClientError as error:
-            if clients.error_code(error) in _LOCK_ERRORS:
+            code = clients.error_code(error)
+            if code in _MAYBE_LOCK_ERRORS:
                 raise VersionConflictError(
-                    "version_conflict", f"version {latest} is no longer the latest"
+                    "version_conflict",
+                    f"LatestVersionNumber {latest} refused ({code}): "
+                    f"{error.response.get('Error', {}).get('Message', '')}",
+                    error_code=code,
                 ) from error
             raise
         return int(response["VersionNumber"])  # an answer without it: the call failed

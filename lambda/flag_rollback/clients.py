@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_appconfig import AppConfigClient
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_sns import SNSClient
+    from mypy_boto3_ssm import SSMClient
 
 # A Lambda has seconds, not minutes: fail fast, retry a little (standard mode retries
 # throttling, 5xx and connection errors with jittered backoff), then let the caller decide.
@@ -67,6 +68,11 @@ def cloudwatch() -> CloudWatchClient:
 def sns() -> SNSClient:
     """The SNS client."""
     return cast("SNSClient", _cached("sns"))
+
+
+def ssm() -> SSMClient:
+    """The SSM client (Parameter Store holds the held flags)."""
+    return cast("SSMClient", _cached("ssm"))
 
 
 def reset_clients() -> None:

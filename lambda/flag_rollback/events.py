@@ -146,6 +146,8 @@ def parse_direct(event: dict[str, object]) -> list[Item]:
     action = event.get("action")
     if action not in ACTIONS:
         return [Rejected("direct", f"action must be one of {', '.join(ACTIONS)}")]
+    if action == "holds":  # lists every held flag: no flag to name
+        return [DirectRequest(action=action, flag="", reason="list holds", force=False)]
     flag = _text(event.get("flag"), MAX_FLAG_LENGTH + 1)
     if flag is None or len(flag) > MAX_FLAG_LENGTH:
         return [Rejected("direct", f"flag must be a non-empty string of at most {MAX_FLAG_LENGTH}")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-from flag_rollback import appconfig, clients, notify, service
+from flag_rollback import appconfig, cleanup, clients, notify, service
 from flag_rollback.errors import PermanentError, RollbackError, SettingsError, TransientError
 from flag_rollback.events import AlarmChange, DirectRequest, Rejected, parse_event
 from flag_rollback.flags import alarm_flag, rolls_back
@@ -71,6 +71,7 @@ def _notification(
         will_retry=isinstance(error, TransientError),
         function_name=settings.function_name,
         region=settings.region,
+        hold_note=str(result.state.get("hold_note", "")) or None,
     )
 
 
@@ -135,13 +136,13 @@ def _rejected(settings: Settings, source: Source, code: str, reason: str, clock:
 def _status(settings: Settings, flag: str) -> Result:
     """A read: logged, never notified or counted as a failed rollback."""
     try:
-        result = service.status(settings, flag)
+        result = service.list_holds(settings) if not flag else service.status(settings, flag)
     except RollbackError as error:
         log("status_failed", level="ERROR", flag=flag, error=error.code, message=error.message)
         if isinstance(error, TransientError):
             raise
         return Result("status", "failed", (flag,), detail=error.message, dry_run=settings.dry_run)
-    log("status", flag=flag, state=result.state)
+    log("holds" if result.action == "holds" else "status", flag=flag or None, state=result.state)
     return result
 
 
@@ -176,6 +177,8 @@ def _alarm_results(settings: Settings, changes: list[AlarmChange], clock: Clock)
 
 
 def _direct(settings: Settings, item: DirectRequest, clock: Clock) -> Result:
+    if item.action == "holds":
+        return _status(settings, "")
     if item.action == "status":
         return _status(settings, item.flag)
     request = Request(item.action, (item.flag,), item.reason, force=item.force)
@@ -199,6 +202,8 @@ def handler(event: object, context: object) -> dict[str, object]:
     except SettingsError as error:
         log("invalid_configuration", level="ERROR", variable=error.variable, error=str(error))
         raise
+    if cleanup.is_lifecycle_event(event):  # Terraform's aws_lambda_invocation (destroy cleanup)
+        return cleanup.handle(settings, event, clock.deadline)
     results: list[Result] = []
     alarm_changes: list[AlarmChange] = []
     for item in parse_event(event):

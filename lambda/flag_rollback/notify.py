@@ -59,6 +59,10 @@ _HEADLINES: dict[Outcome, str] = {
     "rejected": "Rejected an event it cannot act on",
     "ignored": "Ignored an alarm change for {flags}",
     "status": "Status of {flags}",
+    "holds": "Held flags: {flags}",
+    # The deployment guard (guard_handler.py).
+    "refused_deployment": "Refused a change that turns held {flags} back on",
+    "kept_disabled": "Kept held {flags} disabled in a new change",
 }
 
 
@@ -85,6 +89,8 @@ class Notification:
     truncated: bool = False
     function_name: str | None = None
     region: str | None = None
+    # Held flags: set when a flag flaps and stays held until a forced restore.
+    hold_note: str | None = None
 
 
 def document(note: Notification) -> dict[str, object]:
@@ -121,6 +127,8 @@ def email_text(note: Notification) -> str:
         f"profile {note.configuration_profile_id}",
         f"Time (UTC):     {note.occurred_at}",
     ]
+    if note.hold_note:
+        lines += ["", f"Hold:           {note.hold_note}"]
     if note.error_code:
         lines += ["", f"Error:          {note.error_code}: {note.error_message}"]
         lines.append(

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from flag_rollback import alarms, appconfig, flags
-from flag_rollback.appconfig import Deployment, Environment, Profile
+from flag_rollback import alarms, appconfig, flags, hold_actions, lineage
+from flag_rollback.appconfig import Environment, Profile
 from flag_rollback.errors import PermanentError, TransientError
 from flag_rollback.observe import log, utc_now
 from flag_rollback.settings import Settings
@@ -32,6 +32,7 @@ class Timing:
 
 
 TIMING = Timing()
+MAX_LOCK_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -73,30 +74,21 @@ def backoff(attempt: int, deadline: float) -> None:
     time.sleep(delay)
 
 
-def _choose_base(settings: Settings, env: Environment, mode: Mode) -> Deployment | None:
-    """The deployment whose configuration the change is based on; None means wait.
+def _clear_rollout(settings: Settings, env: Environment, mode: Mode) -> bool:
+    """Deal with a person's rollout of this profile in progress; False means read again.
 
-    A rollback or restore of this function already in flight is a safe base (it was
-    derived from a deployed version) and keeps its changes. Any other rollout of this
-    profile is stopped by a rollback (the bad rollout halts) and waited for by a restore.
-    Never a version that was authored but not deployed.
+    A rollback stops it (the bad rollout halts; AllowRevert only for a deployment read as
+    BAKING or VALIDATING, see appconfig.stop_deployment); a restore waits for it. An own
+    deployment in progress is not in the way: lineage.plan builds on it.
     """
     current = env.in_progress()
-    if current is not None and current.own and current.version is not None:
-        return current
-    if current is not None and not settings.dry_run:
-        if mode == "restore":
-            return None
-        appconfig.stop_deployment(settings, current.number)
-        log("stopped_deployment", deployment=current.number, version=current.version)
-    completed = env.completed()
-    if completed is None or completed.version is None:
-        raise PermanentError(
-            "nothing_deployed",
-            f"no COMPLETE deployment of profile {env.profile_name!r} in environment "
-            f"{settings.environment_id}: nothing to roll back from",
-        )
-    return completed
+    if current is None or current.own or settings.dry_run:
+        return True
+    if mode == "restore" or current.ends_soon():
+        return False  # wait: a restore for the rollout, anyone for one about to complete
+    state = appconfig.stop_deployment(settings, current)
+    log("stopped_deployment", deployment=current.number, version=current.version, state=state)
+    return state is not None
 
 
 def _deploy(
@@ -104,41 +96,104 @@ def _deploy(
     profile: Profile,
     *,
     version: int,
-    base: Deployment,
+    document: flags.FlagDocument,
+    planned: lineage.Plan,
     mode: Mode,
     description: str,
     deadline: float,
-) -> int | None:
-    """StartDeployment, handling a busy environment; None means re-base and write again."""
+) -> tuple[int, bool] | None:
+    """StartDeployment, handling a busy environment (check 2 of lineage.py).
+
+    Returns the deployment that carries the version's changes and whether it is one this
+    call started (False: an own deployment in progress already disables every flag ours
+    does); None means plan again.
+    """
+    wanted = lineage.disabled(document)
     for attempt in range(TIMING.max_deploy_attempts):
         try:
-            return appconfig.start_deployment(settings, version=version, description=description)
+            return appconfig.start_deployment(
+                settings, version=version, description=description
+            ), True
         except appconfig.EnvironmentBusyError:
-            pass
+            # Spaces the stop/start cycles; the state is read after the wait, so a stop
+            # below always follows the read that found the deployment in progress.
+            backoff(attempt, deadline)
         holder = appconfig.read_environment(settings, profile).holder()
         if holder is None:
             continue  # it finished meanwhile
         same_profile = holder.profile_name == profile.name
         if same_profile and holder.version == version:
-            return holder.number  # our own StartDeployment went through (a retried request)
-        if same_profile and holder.state in appconfig.STOPPABLE:
-            if holder.own and holder.version != base.version:
-                return None  # another rollback in flight has changes ours lacks
-            if holder.own or mode == "rollback":
-                appconfig.stop_deployment(settings, holder.number)  # ours supersedes it
-                log("stopped_deployment", deployment=holder.number, version=holder.version)
-                continue
-            backoff(attempt, deadline)
-            return None  # a person's rollout: let it finish, then re-base a restore on it
+            return holder.number, True  # our own StartDeployment went through (a retried request)
+        if same_profile and holder.state in appconfig.STOPPABLE and holder.version is not None:
+            if holder.own:
+                held = appconfig.get_version(settings, holder.version)
+                content = flags.parse_document(held.content, held.content_type, profile.type)
+                if lineage.covers(content, wanted):
+                    return holder.number, False
+                if holder.number > planned.seen:
+                    return None  # started after our read: it may hold changes ours lacks
+            elif mode == "restore":
+                return None  # a person's rollout: let it finish, then re-base a restore on it
+            if holder.ends_soon():
+                continue  # let it complete rather than REVERT it
+            # Ours includes it (an own one we read) or it is a person's rollout a rollback halts.
+            state = appconfig.stop_deployment(settings, holder)
+            log("stopped_deployment", deployment=holder.number, version=holder.version, state=state)
+            continue  # start again, or (refused: it moved on) read the state again
         log("environment_busy", holder=holder.number, profile=holder.profile_name, attempt=attempt)
-        backoff(attempt, deadline)
     raise TransientError("environment_busy", "the environment stayed busy; Lambda will retry")
 
 
-def _label(mode: Mode, names: tuple[str, ...], now: str) -> str:
+def _create(
+    settings: Settings,
+    *,
+    content: bytes,
+    content_type: str,
+    token: int,
+    description: str,
+    label: str,
+) -> tuple[int | None, int]:
+    """CreateHostedConfigurationVersion under the lock; (version or None to plan again, token).
+
+    The token is a guess (the highest version deployed here: free to know). A refusal,
+    ConflictException or BadRequestException (AWS documents neither for a stale token),
+    costs one ListHostedConfigurationVersions: a newer version than the token means a lost
+    race (retried at once with the real latest when a person wrote it, planned again when
+    this function did); no newer version means AWS refuses the request itself.
+    """
+    for _ in range(MAX_LOCK_RETRIES):
+        try:
+            version = appconfig.create_version(
+                settings,
+                content=content,
+                content_type=content_type,
+                latest=token,
+                description=description,
+                label=label,
+            )
+        except appconfig.VersionConflictError as error:
+            latest = appconfig.latest_version(settings)
+            log("version_conflict", latest=token, actual=latest.number, error=error.error_code)
+            if latest.number == token:
+                if error.error_code == "BadRequestException":
+                    raise PermanentError(
+                        "aws_rejected",
+                        f"CreateHostedConfigurationVersion refused although version {token} "
+                        f"is the latest: {error.message}",
+                    ) from error
+                return None, token  # a conflict the list does not show yet: plan again
+            token = latest.number
+            if latest.own:
+                return None, token  # another invocation is writing: plan on its deployment
+            continue
+        return version, token
+    return None, token
+
+
+def _label(mode: Mode, names: tuple[str, ...], now: str, seen: int) -> str:
     prefix = appconfig.ROLLBACK_LABEL if mode == "rollback" else appconfig.RESTORE_LABEL
     stamp = now.replace("-", "").replace(":", "")
-    return f"{prefix}{stamp}:{','.join(names)}"
+    return appconfig.label(prefix, stamp, seen, ",".join(names))
 
 
 def _description(request: Request, names: tuple[str, ...], base: int, now: str) -> str:
@@ -150,30 +205,48 @@ def _description(request: Request, names: tuple[str, ...], base: int, now: str) 
     )
 
 
+def _read_document(settings: Settings, profile: Profile, version: int) -> flags.FlagDocument:
+    hosted = appconfig.get_version(settings, version)
+    return flags.parse_document(hosted.content, hosted.content_type, profile.type)
+
+
 def apply(
     settings: Settings,
     request: Request,
     transform: Callable[[flags.FlagDocument, str], flags.Change],
     deadline: float,
 ) -> Result:
-    """Read what is deployed, change it, write it under the lock and deploy it (bounded)."""
+    """Plan (lineage.py), change, write under the lock and deploy, until checks 1-2 pass."""
     profile = appconfig.get_profile(settings)
-    latest_hint = 0
+    token_hint = 0
+    started: tuple[int, int] | None = None  # (version, deployment) this invocation started
+    first: Result | None = None  # what the first version written changed (reported)
+    done: Outcome = "rolled_back" if request.mode == "rollback" else "restored"
     for cycle in range(TIMING.max_cycles):
         env = appconfig.read_environment(settings, profile)
-        base = _choose_base(settings, env, request.mode)
-        if base is None or base.version is None:
+        if not _clear_rollout(settings, env, request.mode):
             backoff(cycle, deadline)
             continue
-        hosted = appconfig.get_version(settings, base.version)
-        document = flags.parse_document(hosted.content, hosted.content_type, profile.type)
+        planned = lineage.plan(env)
+        if planned is None or planned.head.version is None:
+            raise PermanentError(
+                "nothing_deployed",
+                f"no COMPLETE deployment of profile {env.profile_name!r} in environment "
+                f"{settings.environment_id}: nothing to roll back from",
+            )
+        head = _read_document(settings, profile, planned.head.version)
+        merged = head
+        for source in planned.sources:
+            if source.version is not None:
+                other = _read_document(settings, profile, source.version)
+                merged = lineage.merge_disabled(merged, other)
         now = utc_now()
-        change = transform(document, now)
+        change = transform(merged, now)
         missing = tuple(name for name in request.flags if name in change.missing)
         if len(missing) == len(request.flags):
             raise PermanentError(
                 "flag_not_found",
-                f"flag(s) {', '.join(missing)} not in deployed version {base.version}",
+                f"flag(s) {', '.join(missing)} not in deployed version {planned.head.version}",
             )
         result = Result(
             request.mode,
@@ -181,46 +254,56 @@ def apply(
             change.changed or request.flags,
             request.alarm,
             request.reason,
-            old_version=base.version,
+            old_version=planned.head.version,
             dry_run=settings.dry_run,
             unchanged=change.unchanged,
             missing=missing,
         )
-        if change.document is None:
+        result = first or result
+        document = change.document or (merged if merged is not head else None)
+        if document is None:
+            if started is not None:  # what slipped in before our start added nothing
+                return replace(
+                    result, outcome=done, new_version=started[0], deployment_number=started[1]
+                )
             return replace(result, outcome="no_change", detail="already in the wanted state")
         if settings.dry_run:
             return replace(result, outcome="dry_run", detail="DRY_RUN: nothing written")
-        latest = max(env.highest_version(), base.version, latest_hint)
-        description = _description(request, change.changed, base.version, now)
-        try:
-            version = appconfig.create_version(
-                settings,
-                content=flags.serialize(change.document),
-                content_type=hosted.content_type,
-                latest=latest,
-                description=description,
-                label=_label(request.mode, change.changed, now),
-            )
-        except appconfig.VersionConflictError:
-            latest_hint = max(latest_hint, appconfig.latest_version_number(settings))
-            log("version_conflict", latest=latest, actual=latest_hint, cycle=cycle)
+        names = result.flags
+        description = _description(request, names, planned.head.version, now)
+        token = max(env.highest_version(), planned.head.version, token_hint)
+        version, token_hint = _create(
+            settings,
+            content=flags.serialize(document),
+            content_type=document.content_type,
+            token=token,
+            description=description,
+            label=_label(request.mode, names, now, planned.seen),
+        )
+        if version is None:
             backoff(cycle, deadline)  # let the winner deploy before reading again
             continue
-        deployment = _deploy(
+        deployed = _deploy(
             settings,
             profile,
             version=version,
-            base=base,
+            document=document,
+            planned=planned,
             mode=request.mode,
             description=description,
             deadline=deadline,
         )
-        if deployment is None:
+        if deployed is None:
             log("rebase", version=version, cycle=cycle)
             backoff(cycle, deadline)
             continue
-        done: Outcome = "rolled_back" if request.mode == "rollback" else "restored"
-        return replace(result, outcome=done, new_version=version, deployment_number=deployment)
+        number, ours = deployed
+        if ours and number > planned.seen + 1:
+            # Check 1: a deployment started between our read and our start; plan again.
+            log("deployment_slipped_in", version=version, deployment=number, seen=planned.seen)
+            started, first = (version, number), result
+            continue
+        return replace(result, outcome=done, new_version=version, deployment_number=number)
     raise TransientError("lost_race", f"gave up after {TIMING.max_cycles} concurrent changes")
 
 
@@ -235,7 +318,8 @@ def rollback(settings: Settings, request: Request, deadline: float) -> Result:
     def transform(document: flags.FlagDocument, now: str) -> flags.Change:
         return flags.disable(document, [*request.flags, *storm], reason=reason, now=now)
 
-    return apply(settings, request, transform, deadline)
+    result = apply(settings, request, transform, deadline)
+    return hold_actions.after_rollback(settings, request, result)
 
 
 def restore(settings: Settings, request: Request, deadline: float) -> Result:
@@ -253,10 +337,38 @@ def restore(settings: Settings, request: Request, deadline: float) -> Result:
             detail=f'alarm {in_alarm[name]} is in ALARM; pass "force": true to restore anyway',
         )
 
-    def transform(document: flags.FlagDocument, now: str) -> flags.Change:
-        return flags.enable(document, name, now=now)
+    # Held flags (hold_actions.py): the cooldown and flap rules, the hold lifted for the
+    # restore's own deployment, the gradual restore strategy, the dry run's diff.
+    gate = hold_actions.check_restore(settings, name, force=request.force)
+    if gate.refusal is not None:
+        return Result(
+            "restore",
+            "refused",
+            request.flags,
+            gate.hold.alarm if gate.hold else None,
+            request.reason,
+            dry_run=settings.dry_run,
+            detail=gate.refusal,
+            state={"hold_note": gate.refusal, "hold": gate.hold.summary() if gate.hold else None},
+        )
+    documents: list[tuple[bytes, bytes]] = []
 
-    return apply(settings, request, transform, deadline)
+    def transform(document: flags.FlagDocument, now: str) -> flags.Change:
+        change = flags.enable(document, name, now=now)
+        if change.document is not None:
+            documents.append((flags.serialize(document), flags.serialize(change.document)))
+        return change
+
+    with hold_actions.lifted(settings, gate, request.reason):
+        result = apply(hold_actions.restore_settings(settings), request, transform, deadline)
+    return hold_actions.after_restore(settings, gate, result, documents)
+
+
+def list_holds(settings: Settings) -> Result:
+    """Every flag on hold: who, when, why, the version that disabled it."""
+    held = hold_actions.list_holds(settings)
+    names = tuple(str(hold["flag"]) for hold in held)
+    return Result("holds", "holds", names, dry_run=settings.dry_run, state={"holds": held})
 
 
 def status(settings: Settings, name: str) -> Result:
@@ -280,6 +392,7 @@ def status(settings: Settings, name: str) -> Result:
             else None
         ),
         "alarms": [{"name": a.name, "state": a.state} for a in alarm_states],
+        "hold": hold_actions.status_hold(settings, name),
     }
     return Result(
         "status",

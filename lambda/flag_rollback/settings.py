@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flag_rollback.errors import SettingsError
+from flag_rollback.hold_settings import HoldSettings, load_hold_settings
 from flag_rollback.vocabulary import LEVELS, Level
 
 DEFAULT_STRATEGY_ID = "AppConfig.AllAtOnce"
@@ -37,6 +38,7 @@ class Settings:
     alarm_pattern: re.Pattern[str]
     dry_run: bool
     metrics_namespace: str
+    holds: HoldSettings
     # Flags whose alarm going to INSUFFICIENT_DATA rolls them back (silence means failure).
     insufficient_data_flags: frozenset[str] = frozenset()
     # Set by the Lambda runtime, not by the module (None outside Lambda):
@@ -151,6 +153,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         function_name=_get(environ, "AWS_LAMBDA_FUNCTION_NAME"),
         region=_get(environ, "AWS_REGION") or _get(environ, "AWS_DEFAULT_REGION"),
         log_level=_log_level(environ),
+        # Evaluated last: the IDs and the strategy above are valid by now.
+        holds=load_hold_settings(environ, _strategy(environ), _STRATEGY_ID),
     )
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Literal, NewType, get_args
 
-Action = Literal["rollback", "restore", "status"]
+Action = Literal["rollback", "restore", "status", "holds"]
 """What a direct invocation asks for (``{"action": ...}``)."""
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
 Mode = Literal["rollback", "restore"]
 """The actions that write a new version."""
 
-ResultAction = Literal["rollback", "restore", "status", "event"]
-"""What a result is about: an action, or ``event`` for an event that could not be acted on."""
+ResultAction = Literal["rollback", "restore", "status", "holds", "event", "guard"]
+"""What a result is about: an action, ``event`` for an event that could not be acted on, or
+``guard`` for the deployment guard's answer to AppConfig."""
 
 Outcome = Literal[
     "rolled_back",
@@ -29,6 +30,9 @@ Outcome = Literal[
     "rejected",
     "ignored",
     "status",
+    "holds",
+    "refused_deployment",
+    "kept_disabled",
 ]
 """How a request ended (``Result.outcome``, the notification's ``outcome``)."""
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
@@ -55,9 +59,22 @@ Decision = Literal[
     "environment_busy",
     "version_conflict",
     "rebase",
+    "deployment_slipped_in",
+    "lifecycle",
+    "cleanup_waits_for_deployment",
+    "cleanup_nothing_left",
     "notification_retry",
     "notification_failed",
     "invalid_configuration",
+    "hold_recorded",
+    "hold_kept",
+    "hold_unreadable",
+    "holds",
+    "guard_store_unavailable",
+    "guard_allowed",
+    "guard_allow",
+    "guard_refuse",
+    "guard_rewrite",
 ]
 """The ``decision`` of a log line that is not a request's result.
 

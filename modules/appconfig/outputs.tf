@@ -18,6 +18,11 @@ output "environment_id" {
   }
 }
 
+output "configuration_profile_created" {
+  description = "Whether this module created the configuration profile (true) or was given an existing one (false); the rollback function deletes its own versions at destroy only from a profile destroyed with the stack."
+  value       = local.create_profile
+}
+
 output "configuration_profile_id" {
   description = "ID of the feature-flag configuration profile (created or given)."
   value       = local.configuration_profile_id
@@ -51,4 +56,9 @@ output "hosted_configuration_version_number" {
 output "initial_deployment_number" {
   description = "Number of the deployment of the initial configuration; null when it was not deployed here."
   value       = try(aws_appconfig_deployment.initial[0].deployment_number, null)
+}
+
+output "restore_deployment_strategy_id" {
+  description = "ID of the deployment strategy a restore deploys with: the gradual strategy created here, or the one given."
+  value       = local.restore_strategy_id
 }

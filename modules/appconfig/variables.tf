@@ -119,3 +119,18 @@ variable "deploy_initial_configuration" {
   type        = bool
   default     = false
 }
+
+################################################################################
+# Guarded restore
+################################################################################
+
+variable "restore_deployment_strategy_id" {
+  description = "ID of the deployment strategy a restore deploys with (for example \"AppConfig.Linear50PercentEvery30Seconds\"). null creates a gradual one: linear 20% per minute over 5 minutes, then a 5-minute bake."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.restore_deployment_strategy_id == null || can(regex("^([a-z0-9]{4,7}|AppConfig\\.[A-Za-z0-9]{9,40})$", var.restore_deployment_strategy_id))
+    error_message = "restore_deployment_strategy_id must be a strategy ID (4-7 lowercase letters or digits) or a predefined one such as \"AppConfig.Linear50PercentEvery30Seconds\", or null to create one."
+  }
+}

@@ -12,6 +12,13 @@ locals {
   dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
 }
 
+# Held flags and the guarded restore.
+locals {
+  restore_strategy_arn = "arn:${local.partition}:appconfig:${local.region}:${local.account_id}:deploymentstrategy/${local.restore_strategy_id}"
+  # An SSM parameter ARN is "parameter" followed by the name, which starts with "/".
+  holds_path_arn = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.holds_parameter_path}"
+}
+
 data "aws_iam_policy_document" "assume" {
   statement {
     sid     = "LambdaAssumesRole"
@@ -66,7 +73,7 @@ data "aws_iam_policy_document" "function" {
   statement {
     sid       = "DeployFlagVersion"
     actions   = ["appconfig:StartDeployment"]
-    resources = [local.application_arn, local.environment_arn, local.profile_arn, local.strategy_arn]
+    resources = distinct([local.application_arn, local.environment_arn, local.profile_arn, local.strategy_arn, local.restore_strategy_arn])
   }
 
   # The SAR gives hosted configuration versions the profile's ARN pattern today and the
@@ -85,6 +92,29 @@ data "aws_iam_policy_document" "function" {
     sid       = "WriteFlagVersion"
     actions   = ["appconfig:CreateHostedConfigurationVersion"]
     resources = [local.application_arn, local.profile_arn]
+  }
+
+  # Destroy-time cleanup (cleanup.tf): the versions it wrote. The Service Authorization
+  # Reference requires the application, the profile and the version for this action; the
+  # version numbers are AppConfig's, hence the wildcard under this one profile.
+  statement {
+    sid       = "DeleteOwnFlagVersions"
+    actions   = ["appconfig:DeleteHostedConfigurationVersion"]
+    resources = [local.application_arn, local.profile_arn, local.hosted_versions_arn]
+  }
+
+  # Held flags: one parameter per flag under the path (read, written on rollback and
+  # restore); GetParametersByPath (the holds action) is authorised against the path itself.
+  statement {
+    sid       = "KeepHolds"
+    actions   = ["ssm:GetParameter", "ssm:PutParameter"]
+    resources = ["${local.holds_path_arn}/*"]
+  }
+
+  statement {
+    sid       = "ListHolds"
+    actions   = ["ssm:GetParametersByPath"]
+    resources = [local.holds_path_arn]
   }
 
   # DescribeAlarms is read-only. The function lists its flag alarms by name prefix (and

@@ -19,6 +19,8 @@ locals {
   # Counts depend only on inputs known at plan time (trigger, create_function_alarms), never
   # on whether an ARN that may be unknown until apply is null.
   topic_notifies = var.notification_topic_arn != null
+  # A restore deploys gradually with its own strategy when one is given.
+  restore_strategy_id = coalesce(var.restore_deployment_strategy_id, var.appconfig_deployment_strategy_id)
 
   # Exactly the configuration the function reads (see lambda/README.md, "Configuration").
   environment = merge(
@@ -30,6 +32,11 @@ locals {
       ALARM_NAME_PATTERN                 = var.alarm_name_pattern
       DRY_RUN                            = tostring(var.dry_run)
       METRICS_NAMESPACE                  = var.metrics_namespace
+      HOLDS_PARAMETER_PATH               = var.holds_parameter_path
+      RESTORE_DEPLOYMENT_STRATEGY_ID     = local.restore_strategy_id
+      RESTORE_COOLDOWN_SECONDS           = tostring(var.restore_cooldown_seconds)
+      FLAP_LIMIT                         = tostring(var.flap_limit)
+      FLAP_WINDOW_SECONDS                = tostring(var.flap_window_seconds)
     },
     local.topic_notifies ? { NOTIFICATION_TOPIC_ARN = var.notification_topic_arn } : {},
   )

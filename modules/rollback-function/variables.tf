@@ -331,3 +331,71 @@ variable "create_function_alarms" {
   type        = bool
   default     = true
 }
+
+################################################################################
+# Destroy
+################################################################################
+
+variable "delete_own_versions_on_destroy" {
+  description = "Whether `terraform destroy` has the function delete the hosted versions it wrote (AppConfig refuses to delete a profile that still has versions). Keep true when the profile is destroyed with the stack; set false for a profile that outlives it, whose history then stays whole."
+  type        = bool
+  default     = true
+}
+
+################################################################################
+# Held flags and the guarded restore
+################################################################################
+
+variable "holds_parameter_path" {
+  description = "SSM parameter path under which the function keeps held flags, one String parameter per flag (HOLDS_PARAMETER_PATH); the role may read and write exactly these parameters."
+  type        = string
+
+  validation {
+    condition     = can(regex("^(/[a-zA-Z0-9_.-]+){1,13}$", var.holds_parameter_path)) && !can(regex("^/(aws|ssm)", lower(var.holds_parameter_path)))
+    error_message = "holds_parameter_path must be an SSM path such as \"/flag-rollback/holds/app/env/profile\" (letters, digits, '_', '.', '-'), not under /aws or /ssm."
+  }
+}
+
+variable "restore_deployment_strategy_id" {
+  description = "ID of the deployment strategy a restore deploys with (RESTORE_DEPLOYMENT_STRATEGY_ID): a gradual one, so a flag that breaks again is caught by its alarm mid-rollout. null: the rollback's strategy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.restore_deployment_strategy_id == null || can(regex("^([a-z0-9]{4,7}|AppConfig\\.[A-Za-z0-9]{9,40})$", var.restore_deployment_strategy_id))
+    error_message = "restore_deployment_strategy_id must be a strategy ID (4-7 lowercase letters or digits) or a predefined one such as \"AppConfig.Linear50PercentEvery30Seconds\", or null."
+  }
+}
+
+variable "restore_cooldown_seconds" {
+  description = "A restore within this many seconds of the rollback is refused unless forced (RESTORE_COOLDOWN_SECONDS); 0 turns the rule off."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.restore_cooldown_seconds >= 0 && var.restore_cooldown_seconds <= 604800 && floor(var.restore_cooldown_seconds) == var.restore_cooldown_seconds
+    error_message = "restore_cooldown_seconds must be a whole number of seconds from 0 to 604800 (7 days)."
+  }
+}
+
+variable "flap_limit" {
+  description = "A flag rolled back this many times within flap_window_seconds stays held until a forced restore (FLAP_LIMIT); 0 turns the rule off."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.flap_limit >= 0 && var.flap_limit <= 100 && floor(var.flap_limit) == var.flap_limit
+    error_message = "flap_limit must be a whole number from 0 (off) to 100."
+  }
+}
+
+variable "flap_window_seconds" {
+  description = "The window in which rollbacks of one flag are counted against flap_limit, in seconds (FLAP_WINDOW_SECONDS)."
+  type        = number
+  default     = 86400
+
+  validation {
+    condition     = var.flap_window_seconds >= 60 && var.flap_window_seconds <= 604800 && floor(var.flap_window_seconds) == var.flap_window_seconds
+    error_message = "flap_window_seconds must be a whole number of seconds from 60 to 604800 (7 days)."
+  }
+}

@@ -47,6 +47,7 @@ from tools.harness.readers import (
     hosted_versions,
     latest_deployment,
     queue_url,
+    stored_document,
     wait_deployed,
 )
 from tools.harness.terraform import Terraform
@@ -56,6 +57,10 @@ from tools.paths import ROOT
 # code is what gets applied.
 FIXTURE_FOLDERS = ROOT / "tests" / "terraform"
 
+
+# The label of the versions the test set-up writes (restore_baseline): neither Terraform's
+# nor the function's, so the destroy scenario deletes them itself.
+BASELINE_LABEL = "e2e-baseline"
 
 # Scenarios that break the shared stack, then the one that destroys it, run last.
 LAST = ("breaks_stack", "destroys_stack")
@@ -128,7 +133,8 @@ class Stack:
     terraform: Terraform
     notifications_url: str
     dead_letter_url: str | None
-    baseline: dict[str, Any]
+    baseline: dict[str, Any]  # the flags as the application receives them (AppConfig Data)
+    stored_baseline: dict[str, Any]  # the hosted document Terraform deployed
 
     def settle(self) -> None:
         """Wait until every invocation, retry and deployment the last action caused is done."""
@@ -184,6 +190,7 @@ def stack(request: pytest.FixtureRequest, emulator: EmulatorProcess) -> Stack:
             queue_url(aws, outputs.dead_letter_queue_arn) if outputs.dead_letter_queue_arn else None
         ),
         baseline=deployed_document(aws, outputs.target),
+        stored_baseline=stored_document(aws, outputs.target) or {},
     )
 
 
@@ -196,12 +203,27 @@ def scenario(stack: Stack) -> Stack:
             AlarmName=alarm, StateValue="OK", StateReason="e2e: reset between scenarios"
         )
     stack.settle()
+    clear_holds(stack)
     if stack.deployed() != stack.baseline:
         restore_baseline(stack)
     drain_queue(stack.aws, stack.notifications_url)
     if stack.dead_letter_url:
         drain_queue(stack.aws, stack.dead_letter_url)
     return stack
+
+
+def clear_holds(stack: Stack) -> None:
+    """Forget every held flag (test set-up): each scenario starts with no hold and no flap
+    history, and the deployment guard lets the baseline back in."""
+    target = stack.outputs.target
+    path = (
+        f"/flag-rollback/holds/{target.application_id}/{target.environment_id}/{target.profile_id}"
+    )
+    pages = stack.aws.ssm.get_paginator("get_parameters_by_path").paginate(Path=path)
+    for page in pages:
+        names = [item["Name"] for item in page["Parameters"]]
+        if names:
+            stack.aws.ssm.delete_parameters(Names=names)
 
 
 def restore_baseline(stack: Stack) -> None:
@@ -212,9 +234,10 @@ def restore_baseline(stack: Stack) -> None:
     version = appconfig.create_hosted_configuration_version(
         ApplicationId=target.application_id,
         ConfigurationProfileId=target.profile_id,
-        Content=json.dumps(stack.baseline).encode(),
+        Content=json.dumps(stack.stored_baseline).encode(),
         ContentType="application/json",
         LatestVersionNumber=latest,
+        VersionLabel=BASELINE_LABEL,
     )
     newest = latest_deployment(stack.aws, target)
     assert newest is not None

@@ -27,6 +27,7 @@ from emulator.iam.resources import action_for, resources_for
 from tools.harness.clients import Aws
 
 PAYLOAD = Path(__file__).resolve().parents[2] / "lambda" / "flag_rollback"
+ROLLBACK_HANDLER = "flag_rollback.handler.handler"
 
 # Every AWS call of the payload: (client getter in clients.py, botocore operation).
 FUNCTION_CALLS: tuple[tuple[str, str], ...] = (
@@ -39,6 +40,9 @@ FUNCTION_CALLS: tuple[tuple[str, str], ...] = (
     ("appconfig", "StartDeployment"),
     ("cloudwatch", "DescribeAlarms"),
     ("sns", "Publish"),
+    ("ssm", "GetParameter"),
+    ("ssm", "PutParameter"),
+    ("ssm", "GetParametersByPath"),
 )
 
 
@@ -131,6 +135,12 @@ def function_calls(aws: Aws, configuration: Mapping[str, Any]) -> list[Call]:
         if service == "appconfig"
     ]
     calls.append(Call("cloudwatch", "DescribeAlarms", {"AlarmNamePrefix": "x"}, "function"))
+    holds = env["HOLDS_PARAMETER_PATH"]
+    calls += [
+        Call("ssm", "GetParameter", {"Name": f"{holds}/new_checkout"}, "function"),
+        Call("ssm", "PutParameter", {"Name": f"{holds}/new_checkout"}, "function"),
+        Call("ssm", "GetParametersByPath", {"Path": holds}, "function"),
+    ]
     topic = env.get("NOTIFICATION_TOPIC_ARN")
     if topic:
         calls.append(Call("sns", "Publish", {"TopicArn": topic}, "function"))
@@ -155,6 +165,21 @@ def function_calls(aws: Aws, configuration: Mapping[str, Any]) -> list[Call]:
     return calls
 
 
+def guard_calls(aws: Aws, configuration: Mapping[str, Any]) -> list[Call]:
+    """Every call made with the deployment guard's role (it reads holds and notifies)."""
+    env = configuration["Environment"]["Variables"]
+    calls = [Call("ssm", "GetParametersByPath", {"Path": env["HOLDS_PARAMETER_PATH"]}, "function")]
+    topic = env.get("NOTIFICATION_TOPIC_ARN")
+    if topic:
+        calls.append(Call("sns", "Publish", {"TopicArn": topic}, "function"))
+        attributes = aws.sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+        calls.extend(_kms_calls(_key_arn(aws, attributes.get("KmsMasterKeyId")), "function"))
+    group = configuration.get("LoggingConfig", {}).get("LogGroup")
+    stream = {"logGroupName": group, "logStreamName": "2026/01/01/[$LATEST]0123456789abcdef"}
+    calls += [Call("logs", op, stream, "lambda") for op in ("CreateLogStream", "PutLogEvents")]
+    return calls
+
+
 def calls_of(aws: Aws, function_name: str) -> list[Call]:
     """Every call made with the role of the applied function ``function_name``."""
     configuration = aws.lambda_.get_function_configuration(FunctionName=function_name)
@@ -169,7 +194,12 @@ def denied_calls(aws: Aws, function_name: str) -> list[str]:
     policies = role_policies(aws, role.rsplit("/", 1)[-1])
     principal = f"arn:aws:sts::{account}:assumed-role/{role.rsplit('/', 1)[-1]}/{function_name}"
     denied = []
-    for call in function_calls(aws, configuration):
+    calls = (
+        function_calls(aws, configuration)
+        if configuration.get("Handler") == ROLLBACK_HANDLER
+        else guard_calls(aws, configuration)
+    )
+    for call in calls:
         arns = resources_for(call.service, call.operation, call.params, region, account)
         decision = evaluate(
             Request(action_for(call.service, call.operation), tuple(arns)), policies
@@ -180,5 +210,9 @@ def denied_calls(aws: Aws, function_name: str) -> list[str]:
 
 
 def every_function(aws: Aws) -> list[str]:
-    """Names of every Lambda function in the emulator."""
-    return [item["FunctionName"] for item in aws.lambda_.list_functions()["Functions"]]
+    """Names of every rollback function in the emulator (not the deployment guards)."""
+    return [
+        item["FunctionName"]
+        for item in aws.lambda_.list_functions()["Functions"]
+        if item.get("Handler") == ROLLBACK_HANDLER
+    ]

@@ -32,8 +32,16 @@ def test_every_payload_call_is_listed() -> None:
 def test_complete_example_role_allows_every_call(stack: Stack) -> None:
     # the complete example encrypts its topic and queue: the key calls are checked too
     services = {call.service for call in calls_of(stack.aws, stack.outputs.function_name)}
-    assert services == {"appconfig", "cloudwatch", "sns", "kms", "sqs", "logs"}
+    assert services == {"appconfig", "cloudwatch", "sns", "kms", "sqs", "logs", "ssm"}
     denied = denied_calls(stack.aws, stack.outputs.function_name)
+    assert not denied, "\n".join(denied)
+
+
+@pytest.mark.e2e
+@pytest.mark.terraform
+def test_complete_example_guard_role_allows_every_guard_call(stack: Stack) -> None:
+    guard = f"{stack.outputs.function_name}-guard"
+    denied = denied_calls(stack.aws, guard)
     assert not denied, "\n".join(denied)
 
 

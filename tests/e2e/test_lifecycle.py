@@ -1,8 +1,9 @@
 """The stack's life: Terraform agrees with what it applied, a broken setup keeps the alarm's
 event for a person, and `terraform destroy` leaves nothing behind.
 
-The last two scenarios break and then remove the shared stack: conftest.py runs them
-after every other end-to-end scenario, in this order.
+The last three scenarios break and then remove the shared stack: conftest.py runs them
+after every other end-to-end scenario (and so after the real rollbacks of
+test_rollback.py), in this order; the destroy scenario rolls a flag back once more itself.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from botocore.exceptions import ClientError
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import BASELINE_LABEL, Stack
 from tools.harness.actions import set_alarm_state
 from tools.harness.readers import deployments, drain_queue, leftovers, receive, sns_payload
 
@@ -102,22 +104,25 @@ def test_appconfig_outage_keeps_the_event_on_failure_and_notifies(scenario: Stac
 
 @pytest.mark.breaks_stack
 def test_deleted_profile_keeps_the_event_notifies_and_changes_nothing(scenario: Stack) -> None:
-    """A broken setup: the alarm is still real, so its event waits for the fix and a replay."""
+    """A broken setup: the alarm is still real, so its event waits for the fix and a replay.
+
+    The function is pointed at a profile that was deleted (the stack's own profile stays:
+    the destroy scenario after this one needs it with the function's versions in it).
+    """
     target = scenario.outputs.target
     flag, alarm = sorted(scenario.outputs.alarm_names.items())[0]
     deployment_count = len(deployments(scenario.aws, target))
-    for version in scenario.versions():
-        scenario.aws.appconfig.delete_hosted_configuration_version(
-            ApplicationId=target.application_id,
-            ConfigurationProfileId=target.profile_id,
-            VersionNumber=version,
-        )
-    scenario.aws.appconfig.delete_configuration_profile(
-        ApplicationId=target.application_id, ConfigurationProfileId=target.profile_id
+    appconfig = scenario.aws.appconfig
+    gone = appconfig.create_configuration_profile(
+        ApplicationId=target.application_id, Name="e2e-deleted", LocationUri="hosted"
+    )["Id"]
+    appconfig.delete_configuration_profile(
+        ApplicationId=target.application_id, ConfigurationProfileId=gone
     )
 
-    set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: profile deleted")
-    scenario.settle()
+    with function_environment(scenario, APPCONFIG_CONFIGURATION_PROFILE_ID=gone):
+        set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: profile deleted")
+        scenario.settle()
 
     assert_event_kept(scenario, alarm)
     for note in retried_failure_notes(scenario, flag):
@@ -126,10 +131,39 @@ def test_deleted_profile_keeps_the_event_notifies_and_changes_nothing(scenario: 
     assert len(deployments(scenario.aws, target)) == deployment_count
 
 
+def version_labels(stack: Stack) -> dict[int, str]:
+    """The label of every hosted version of the stack's profile ('' for none)."""
+    target = stack.outputs.target
+    items = stack.aws.appconfig.list_hosted_configuration_versions(
+        ApplicationId=target.application_id, ConfigurationProfileId=target.profile_id
+    )["Items"]
+    return {int(item["VersionNumber"]): str(item.get("VersionLabel", "")) for item in items}
+
+
 @pytest.mark.destroys_stack
-def test_destroy_leaves_nothing_behind(stack: Stack) -> None:
-    stack.aws.sqs.delete_queue(QueueUrl=stack.notifications_url)
+def test_destroy_after_real_rollbacks_leaves_nothing_behind(scenario: Stack) -> None:
+    """AppConfig refuses to delete a profile that still has hosted versions, and Terraform
+    knows only its own: the module's destroy-time cleanup deletes the function's."""
+    target = scenario.outputs.target
+    _, alarm = sorted(scenario.outputs.alarm_names.items())[0]
+    set_alarm_state(scenario.aws, alarm, "ALARM", "e2e: a real rollback before destroy")
+    scenario.settle()
+    labels = version_labels(scenario)
+    assert any(label.startswith("flag-rollback:") for label in labels.values()), labels
+    with pytest.raises(ClientError) as refused:
+        scenario.aws.appconfig.delete_configuration_profile(
+            ApplicationId=target.application_id, ConfigurationProfileId=target.profile_id
+        )
+    assert refused.value.response["Error"]["Code"] == "BadRequestException"
+    for number, label in labels.items():
+        if label == BASELINE_LABEL:  # written by this suite's set-up, not by the stack
+            scenario.aws.appconfig.delete_hosted_configuration_version(
+                ApplicationId=target.application_id,
+                ConfigurationProfileId=target.profile_id,
+                VersionNumber=number,
+            )
+    scenario.aws.sqs.delete_queue(QueueUrl=scenario.notifications_url)
 
-    stack.terraform.destroy()
+    scenario.terraform.destroy()
 
-    assert leftovers(stack.aws) == {}
+    assert leftovers(scenario.aws) == {}

@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.conftest import Stack
 from tools.harness.actions import set_alarm_state
+from tools.harness.env import REGION
 from tools.harness.readers import (
     deployments,
     drain_queue,
@@ -89,6 +90,11 @@ def test_rollback_notifies_people_with_the_documented_message(scenario: Stack) -
         "error_code": None,
         "error_message": None,
         "will_retry": False,
+        "truncated": False,
+        "function_name": scenario.outputs.function_name,
+        "region": REGION,
+        "hold_note": f"On hold: {flag}. Deployments that turn a held flag back on are refused "
+        "until it is restored.",
     }
     assert f"e2e: ALARM for {flag}" in payload["reason"]
 

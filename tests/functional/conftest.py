@@ -14,14 +14,9 @@ from flag_rollback import notify, service
 from flag_rollback.handler import reset_container
 
 from emulator import emulated_aws
+from tests.events import FEATURE_FLAGS_DOC, FREEFORM_DOC
 from tests.functional.faults import Faults
-from tests.functional.world import (
-    FEATURE_FLAGS_DOC,
-    FREEFORM_DOC,
-    REGION,
-    World,
-    build_world,
-)
+from tests.functional.world import REGION, World, build_world
 
 
 @pytest.fixture
@@ -47,14 +42,17 @@ def instant_botocore_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def emulator(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[None]:
+    """The in-process emulator; ``request.param`` (indirect parametrization with
+    ``world.STALE_VERSION_ERRORS``) picks the error a stale LatestVersionNumber gets."""
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     reset_container()
-    with emulated_aws():
+    stale_version_error = getattr(request, "param", "ConflictException")
+    with emulated_aws(stale_version_error=stale_version_error):
         yield
     reset_container()
 

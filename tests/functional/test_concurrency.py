@@ -11,7 +11,7 @@ from flag_rollback.handler import handler
 
 from emulator.core.config import set_deployment_time_factor
 from tests.events import alarm_message, sns_event
-from tests.functional.world import World, build_world
+from tests.functional.world import STALE_VERSION_ERRORS, World, build_world
 
 FLAGS = [f"flag{index}" for index in range(6)]
 MANY: dict[str, Any] = {
@@ -60,6 +60,7 @@ def test_environment_busy_beyond_the_time_left_is_transient(world: World, fast_r
     assert len(mine) == 1  # ...and not deployed: the retried event will find it superseded
 
 
+@pytest.mark.parametrize("emulator", STALE_VERSION_ERRORS, indirect=True)
 @pytest.mark.parametrize("via", ["direct", "alarms"])
 def test_threads_racing_on_one_profile_lose_no_update(
     emulator: None, monkeypatch: pytest.MonkeyPatch, fast_retries: None, via: str
@@ -107,3 +108,19 @@ def test_threads_racing_on_one_profile_lose_no_update(
             "enabled": True,
             "rolloutPercentage": 50,
         }
+
+
+@pytest.mark.parametrize("emulator", STALE_VERSION_ERRORS, indirect=True)
+def test_a_draft_version_not_deployed_here_does_not_fail_the_rollback(
+    emulator: None, monkeypatch: pytest.MonkeyPatch, fast_retries: None
+):
+    """A profile with a newer version than the one deployed in this environment (a draft,
+    or a profile shared by environments) makes a token taken from the deployment stale."""
+    world = build_world(monkeypatch, MANY)
+    draft = {**MANY, "flags": {**MANY["flags"], "bystander": {"enabled": False}}}
+    world.create_version(draft, label="draft")  # stored, never deployed here
+    (outcome,) = world.invoke({"action": "rollback", "flag": "flag0"})["results"]
+    assert outcome["outcome"] == "rolled_back"
+    deployed = world.deployed()
+    assert deployed["flags"]["flag0"]["enabled"] is False
+    assert deployed["flags"]["bystander"] == MANY["flags"]["bystander"]  # not the draft's

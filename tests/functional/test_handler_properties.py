@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.events import alarm_message, eventbridge_event, sns_event
-from tests.functional.world import FREEFORM_DOC, World, alarm_name
+from tests.events import FREEFORM_DOC, alarm_message, eventbridge_event, sns_event
+from tests.functional.world import World, alarm_name
 
 KNOWN = sorted(FREEFORM_DOC["flags"])
 OUTCOMES = {"rolled_back", "restored", "no_change", "dry_run", "refused", "failed", "rejected"}

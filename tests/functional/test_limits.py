@@ -6,8 +6,8 @@ Hosted version Description and VersionLabel travel as HTTP headers (ASCII only, 
 
 from __future__ import annotations
 
-from tests.events import alarm_message, sns_event
-from tests.functional.world import FREEFORM_DOC, World
+from tests.events import FREEFORM_DOC, alarm_message, sns_event
+from tests.functional.world import World
 
 
 def deployment_descriptions(world: World) -> list[str]:

@@ -7,7 +7,8 @@ import shlex
 
 from flag_rollback import clients
 
-from tests.functional.world import FREEFORM_DOC, World, alarm_name
+from tests.events import FREEFORM_DOC
+from tests.functional.world import World, alarm_name
 
 
 def test_restore_brings_back_the_values_recorded_at_rollback(world: World):

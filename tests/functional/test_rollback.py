@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.events import alarm_message, eventbridge_event, sns_event
-from tests.functional.world import FREEFORM_DOC, World, alarm_name
+from tests.events import FREEFORM_DOC, alarm_message, eventbridge_event, sns_event
+from tests.functional.world import World, alarm_name
 
 
 def test_sns_alarm_rolls_back_the_flag_and_deploys_it(world: World):

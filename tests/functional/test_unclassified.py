@@ -17,9 +17,9 @@ from flag_rollback.handler import handler
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.events import alarm_message, sns_event
+from tests.events import FREEFORM_DOC, alarm_message, sns_event
 from tests.functional.faults import Faults
-from tests.functional.world import FREEFORM_DOC, World, build_world
+from tests.functional.world import World, build_world
 
 pytestmark = pytest.mark.usefixtures("instant_botocore_backoff", "fast_retries")
 

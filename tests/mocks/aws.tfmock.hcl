@@ -131,3 +131,17 @@ mock_resource "aws_cloudwatch_event_rule" {
     arn = "arn:aws:events:us-east-1:123456789012:rule/mock"
   }
 }
+
+mock_resource "aws_appconfig_extension" {
+  defaults = {
+    id  = "ext1234"
+    arn = "arn:aws:appconfig:us-east-1:123456789012:extension/ext1234/1"
+  }
+}
+
+mock_resource "aws_appconfig_extension_association" {
+  defaults = {
+    id  = "asc1234"
+    arn = "arn:aws:appconfig:us-east-1:123456789012:extensionassociation/asc1234"
+  }
+}

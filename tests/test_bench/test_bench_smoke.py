@@ -91,6 +91,16 @@ def test_single_storm_and_duplicates_count_what_the_function_did(tmp_path: Path)
         assert sum(run["outcomes"].values()) == run["copies"] == 10
 
 
+def test_deployment_guard_answers_and_counts_its_calls(tmp_path: Path) -> None:
+    results = run_bench(tmp_path, "guard")
+    guard = results["figures"]["deployment_guard"]["data"]
+    assert guard["calls"]["allowed"] == {"SSM:GetParametersByPath": 1}
+    assert guard["calls"]["refused"] == {"SSM:GetParametersByPath": 1, "SNS:Publish": 1}
+    for kind in ("allowed", "refused"):
+        wall = guard["handler_ms"][kind]
+        assert 0 < wall["min"] <= wall["p50"] <= wall["p95"] <= wall["max"]
+
+
 def test_cold_start_and_tutorial_comparison_are_reported(tmp_path: Path) -> None:
     results = run_bench(tmp_path, "coldstart", "versus")
     cold = results["figures"]["cold_start"]["data"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -116,7 +117,18 @@ class FlagWorld:
         )
         return int(created["VersionNumber"])
 
-    def deploy(self, version: int | str, strategy: str = "AppConfig.AllAtOnce") -> dict[str, Any]:
+    def deploy(
+        self,
+        version: int | str,
+        strategy: str = "AppConfig.AllAtOnce",
+        *,
+        past_validation: bool = True,
+    ) -> dict[str, Any]:
+        """Start a deployment; return StartDeployment's answer.
+
+        The profile has a validator, so a deployment is VALIDATING for a moment (0.3 s at
+        factor 1.0); unless `past_validation` is False, wait until it has left that state.
+        """
         deployment: dict[str, Any] = self.appconfig.start_deployment(
             ApplicationId=self.app_id,
             EnvironmentId=self.env_id,
@@ -124,7 +136,20 @@ class FlagWorld:
             ConfigurationProfileId=self.profile_id,
             ConfigurationVersion=str(version),
         )
+        if past_validation:
+            self.wait_while(deployment["DeploymentNumber"], "VALIDATING")
         return deployment
+
+    def wait_while(self, number: int, state: str, timeout: float = 10.0) -> dict[str, Any]:
+        """Poll GetDeployment until deployment `number` is no longer in `state`; return it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.deployment(number)
+            if found["State"] != state:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"deployment {number} still {state} after {timeout}s")
+            time.sleep(0.02)
 
     def deployment(self, number: int) -> dict[str, Any]:
         found: dict[str, Any] = self.appconfig.get_deployment(

@@ -69,7 +69,7 @@ def test_deployment_goes_deploying_baking_complete(
 ) -> None:
     time_factor(0.01)  # Linear50PercentEvery30Seconds: 1 min + 1 min bake -> 0.6 s + 0.6 s
     started = world.deploy(world.put(ON), "AppConfig.Linear50PercentEvery30Seconds")
-    assert started["State"] == "DEPLOYING"
+    assert world.deployment(1)["State"] == "DEPLOYING"
     assert started["PercentageComplete"] < 100.0
     assert world.environment_state() == "DEPLOYING"
     seen = _states_until_complete(world, 1)
@@ -78,7 +78,8 @@ def test_deployment_goes_deploying_baking_complete(
     done = world.deployment(1)
     assert done["PercentageComplete"] == 100.0
     bake = next(e for e in done["EventLog"] if e["EventType"] == "BAKE_TIME_STARTED")
-    deploying = (bake["OccurredAt"] - done["StartedAt"]).total_seconds()
+    # VALIDATING lasts 0.005 strategy minutes (3 ms at this factor) before DEPLOYING.
+    deploying = (bake["OccurredAt"] - done["StartedAt"]).total_seconds() - 0.003
     baking = (done["CompletedAt"] - bake["OccurredAt"]).total_seconds()
     assert deploying == pytest.approx(0.6, abs=0.01)
     assert baking == pytest.approx(0.6, abs=0.01)
@@ -119,16 +120,19 @@ def test_stop_during_deploying_rolls_back_to_the_previous_version(
         ApplicationId=world.app_id, EnvironmentId=world.env_id, DeploymentNumber=2
     )
     assert stopped["ResponseMetadata"]["HTTPStatusCode"] == 202
-    assert stopped["State"] == "ROLLED_BACK"
+    assert stopped["State"] == "ROLLING_BACK"  # 0.3 s at factor 1.0
+    assert world.environment_state() == "ROLLING_BACK"
+    assert json.loads(world.served()) == ON  # clients go back at once
+    rolled_back = world.wait_while(2, "ROLLING_BACK")
+    assert rolled_back["State"] == "ROLLED_BACK"
     assert {"ROLLBACK_STARTED", "ROLLBACK_COMPLETED"} <= {
-        e["EventType"] for e in stopped["EventLog"]
+        e["EventType"] for e in rolled_back["EventLog"]
     }
-    assert world.deployment(2)["State"] == "ROLLED_BACK"
     assert world.environment_state() == "ROLLED_BACK"
     assert json.loads(world.served()) == ON
 
 
-def test_stop_during_bake_rolls_back(
+def test_stop_during_bake_rolls_back_with_allow_revert(
     world: FlagWorld, time_factor: Callable[[float], float]
 ) -> None:
     world.deploy(world.put(ON))
@@ -136,10 +140,14 @@ def test_stop_during_bake_rolls_back(
     world.deploy(world.put(OFF))
     assert world.deployment(2)["State"] == "BAKING"
     stopped = world.appconfig.stop_deployment(
-        ApplicationId=world.app_id, EnvironmentId=world.env_id, DeploymentNumber=2
+        ApplicationId=world.app_id,
+        EnvironmentId=world.env_id,
+        DeploymentNumber=2,
+        AllowRevert=True,
     )
-    assert stopped["State"] == "ROLLED_BACK"
+    assert stopped["State"] == "ROLLING_BACK"
     assert json.loads(world.served()) == ON
+    assert world.wait_while(2, "ROLLING_BACK")["State"] == "ROLLED_BACK"
     # The environment is free again: a new deployment may start.
     assert world.deploy(world.put(OFF))["DeploymentNumber"] == 3
 
@@ -331,7 +339,8 @@ def test_monitor_alarm_during_bake_rolls_the_deployment_back(
     assert world.deployment(2)["State"] == "BAKING"
     set_alarm("ALARM")
     set_alarm("OK")  # back to OK before anyone looks: the history still shows the alarm
-    deployment = world.deployment(2)
+    assert world.deployment(2)["State"] in ("ROLLING_BACK", "ROLLED_BACK")
+    deployment = world.wait_while(2, "ROLLING_BACK")
     assert deployment["State"] == "ROLLED_BACK"
     (rollback,) = [e for e in deployment["EventLog"] if e["EventType"] == "ROLLBACK_STARTED"]
     assert rollback["TriggeredBy"] == "CLOUDWATCH_ALARM"

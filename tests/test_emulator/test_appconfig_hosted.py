@@ -148,8 +148,39 @@ def test_profile_with_an_invalid_json_schema_is_a_bad_request(world: FlagWorld) 
     assert [p["Id"] for p in listed] == [world.profile_id]
 
 
+def test_profile_with_hosted_versions_cannot_be_deleted(world: FlagWorld) -> None:
+    first = world.put({"flags": {}})
+    second = world.put({"flags": {}}, VersionLabel="flag-rollback:x")
+    world.appconfig.delete_hosted_configuration_version(
+        ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id, VersionNumber=first
+    )
+    with pytest.raises(ClientError) as excinfo:
+        world.appconfig.delete_configuration_profile(
+            ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id
+        )
+    assert _code(excinfo) == ("BadRequestException", 400)
+    assert excinfo.value.response["Error"]["Message"] == (
+        f"Cannot delete configuration profile {world.profile_id} because there are still "
+        "hosted configuration versions existing under it."
+    )
+    assert [v["VersionNumber"] for v in _versions(world)] == [second]
+
+
+def test_the_deployed_version_can_be_deleted_and_keeps_being_served(world: FlagWorld) -> None:
+    number = world.put({"flags": {"a": {"enabled": True}}})
+    world.deploy(number)
+    world.appconfig.delete_hosted_configuration_version(
+        ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id, VersionNumber=number
+    )
+    assert _versions(world) == []
+    assert json.loads(world.served()) == {"flags": {"a": {"enabled": True}}}
+
+
 def test_deleted_profile_answers_not_found_everywhere(world: FlagWorld) -> None:
-    world.put({"flags": {}})
+    number = world.put({"flags": {}})
+    world.appconfig.delete_hosted_configuration_version(
+        ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id, VersionNumber=number
+    )
     deleted = world.appconfig.delete_configuration_profile(
         ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id
     )

@@ -241,6 +241,50 @@ def test_application_without_description_reads_back_without_one(aws: ClientFacto
     assert "Description" not in appconfig.get_application(ApplicationId=app_id)
 
 
+def test_application_with_environments_or_profiles_cannot_be_deleted(aws: ClientFactory) -> None:
+    appconfig = aws("appconfig")
+    app_id = appconfig.create_application(Name="parent")["Id"]
+    env_id = appconfig.create_environment(ApplicationId=app_id, Name="a")["Id"]
+    profile_id = appconfig.create_configuration_profile(
+        ApplicationId=app_id, Name="p", LocationUri="hosted"
+    )["Id"]
+    for child in ("environments", "configuration profiles"):
+        with pytest.raises(ClientError) as excinfo:
+            appconfig.delete_application(ApplicationId=app_id)
+        assert _code(excinfo) == ("BadRequestException", 400)
+        assert child in excinfo.value.response["Error"]["Message"]
+        if child == "environments":
+            appconfig.delete_environment(ApplicationId=app_id, EnvironmentId=env_id)
+    assert (
+        appconfig.get_configuration_profile(
+            ApplicationId=app_id, ConfigurationProfileId=profile_id
+        )["Id"]
+        == profile_id
+    )
+    appconfig.delete_configuration_profile(ApplicationId=app_id, ConfigurationProfileId=profile_id)
+    appconfig.delete_application(ApplicationId=app_id)
+    with pytest.raises(ClientError) as excinfo:
+        appconfig.get_application(ApplicationId=app_id)
+    assert _code(excinfo) == ("ResourceNotFoundException", 404)
+
+
+def test_profile_with_a_deployment_in_progress_cannot_be_deleted(
+    world: FlagWorld, time_factor: Callable[[float], float]
+) -> None:
+    time_factor(1.0)
+    number = world.put({"flags": {}})
+    world.deploy(number)
+    world.appconfig.delete_hosted_configuration_version(
+        ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id, VersionNumber=number
+    )
+    with pytest.raises(ClientError) as excinfo:
+        world.appconfig.delete_configuration_profile(
+            ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id
+        )
+    assert _code(excinfo) == ("ConflictException", 409)
+    assert world.environment_state() == "DEPLOYING"
+
+
 def test_deleting_an_unknown_application_is_not_found(aws: ClientFactory) -> None:
     with pytest.raises(ClientError) as excinfo:
         aws("appconfig").delete_application(ApplicationId="nope123")

@@ -81,8 +81,8 @@ def test_session_sees_a_rollback_as_new_content(
     world.deploy(world.put(OFF))
     latest = world.data.get_latest_configuration(ConfigurationToken=_session(world))
     assert json.loads(latest["Configuration"].read()) == OFF
-    world.appconfig.stop_deployment(
-        ApplicationId=world.app_id, EnvironmentId=world.env_id, DeploymentNumber=2
+    world.appconfig.stop_deployment(  # BAKING: only with AllowRevert
+        ApplicationId=world.app_id, EnvironmentId=world.env_id, DeploymentNumber=2, AllowRevert=True
     )
     after = world.data.get_latest_configuration(
         ConfigurationToken=latest["NextPollConfigurationToken"]

@@ -198,3 +198,26 @@ def test_stop_deployment_needs_the_environment_arn_too() -> None:
     assert (decision.reason, decision.resource) == (Reason.NO_ALLOW, ENV)
     fixed = policy(allow("appconfig:StopDeployment", [APP, ENV, f"{ENV}/deployment/*"]))
     assert evaluate(request, [fixed]).allowed
+
+
+def test_ssm_parameters_in_a_hierarchy_are_authorised_by_path() -> None:
+    """The held flags' parameters: <path>/<flag> by the path's wildcard, and the path itself
+    for GetParametersByPath; another path is denied."""
+    path = "/flag-rollback/holds/app1234/env1234/prf1234"
+    arn = f"arn:aws:ssm:us-east-1:123456789012:parameter{path}"
+    policies = [
+        policy(
+            allow(["ssm:GetParameter", "ssm:PutParameter"], f"{arn}/*"),
+            allow("ssm:GetParametersByPath", arn),
+        )
+    ]
+
+    def decide(operation: str, params: dict[str, str]) -> bool:
+        arns = resources_for("ssm", operation, params, "us-east-1", "123456789012")
+        return evaluate(Request(f"ssm:{operation}", tuple(arns)), policies).allowed
+
+    assert decide("GetParameter", {"Name": f"{path}/new_checkout"})
+    assert decide("PutParameter", {"Name": f"{path}/new_checkout"})
+    assert decide("GetParametersByPath", {"Path": path})
+    assert not decide("GetParameter", {"Name": "/flag-rollback/holds/other/env1234/prf1234/x"})
+    assert not decide("GetParametersByPath", {"Path": "/flag-rollback/holds"})

@@ -55,9 +55,47 @@ def package(source: str) -> bytes:
     return buffer.getvalue()
 
 
-def make_role(aws: ClientFactory) -> str:
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+# What these tests' functions and Lambda (for them) do with the role: write logs, send to
+# queues, topics, functions and buses. The emulator authorises every such call.
+TEST_FUNCTION_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "sqs:SendMessage",
+                "sns:Publish",
+                "lambda:InvokeFunction",
+                "events:PutEvents",
+            ],
+            "Resource": "*",
+        }
+    ],
+}
+
+
+def make_role(aws: ClientFactory, policy: dict[str, Any] | None = None) -> str:
+    """A function role with TEST_FUNCTION_POLICY inline (or ``policy``; {} for none)."""
     name = f"fn-{uuid.uuid4().hex[:8]}"
-    return str(aws("iam").create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"])
+    iam = aws("iam")
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+    document = TEST_FUNCTION_POLICY if policy is None else policy
+    if document:
+        iam.put_role_policy(RoleName=name, PolicyName="test", PolicyDocument=json.dumps(document))
+    return str(role["Role"]["Arn"])
 
 
 def make_queue(aws: ClientFactory, name: str) -> tuple[str, str]:
@@ -68,7 +106,11 @@ def make_queue(aws: ClientFactory, name: str) -> tuple[str, str]:
 
 
 def make_function(
-    aws: ClientFactory, source: str = HANDLER_SOURCE, **settings: Any
+    aws: ClientFactory,
+    source: str = HANDLER_SOURCE,
+    *,
+    policy: dict[str, Any] | None = None,
+    **settings: Any,
 ) -> dict[str, Any]:
     name = f"fn-{uuid.uuid4().hex[:10]}"
     settings.setdefault("Timeout", 5)
@@ -76,7 +118,7 @@ def make_function(
         aws("lambda").create_function(
             FunctionName=name,
             Runtime="python3.12",
-            Role=make_role(aws),
+            Role=make_role(aws, policy),
             Handler="app.handler",
             Code={"ZipFile": package(source)},
             **settings,

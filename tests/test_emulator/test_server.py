@@ -69,7 +69,7 @@ def test_bad_deployment_time_factor_is_refused_and_changes_nothing(bad: object) 
     with pytest.raises(ConfigError, match="deployment_time_factor"):
         set_deployment_time_factor(bad)  # type: ignore[arg-type]
     with pytest.raises(ConfigError):
-        emulated_aws(deployment_time_factor=bad)  # type: ignore[arg-type]
+        emulated_aws(deployment_time_factor=bad)  # type: ignore[call-overload]
     assert get_deployment_time_factor() == before
 
 
@@ -107,9 +107,9 @@ def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorThread)
     url = f"{emulator_server.endpoint}/_emulator/config"
     try:
         status, body = _post_json(url, {"deployment_time_factor": 0.5})
-        assert (status, body) == (200, {"deployment_time_factor": 0.5})
+        assert (status, body["deployment_time_factor"]) == (200, 0.5)
         assert get_deployment_time_factor() == 0.5
-        assert requests.get(url, timeout=5).json() == {"deployment_time_factor": 0.5}
+        assert requests.get(url, timeout=5).json()["deployment_time_factor"] == 0.5
     finally:
         set_deployment_time_factor(0.0)
 
@@ -120,6 +120,11 @@ def test_config_route_reads_and_sets_the_factor(emulator_server: EmulatorThread)
         ({"deployment_time_factor": -2}, "finite number >= 0"),
         ({"deployment_time_factor": "slow"}, "must be a number"),
         ({"speed": 1}, "unknown setting"),
+        ({"deployment_time_factor": 1, "appconfig_quotas": {"environments": -1}}, ">= 0"),
+        ({"appconfig_quotas": {"buckets": 3}}, "unknown AppConfig quota"),
+        ({"deployment_time_factor": 2, "iam_enforcement": "off"}, "true or false"),
+        ({"deployment_time_factor": 2, "account_concurrency_limit": 5}, ">= 10"),
+        ({"account_concurrency_limit": 10.5}, "must be an integer"),
         ([1, 2], "JSON object"),
         (b"{not json", "JSON object"),
     ],
@@ -132,6 +137,19 @@ def test_config_route_refuses_bad_input_and_changes_nothing(
     assert status == 400
     assert message in str(body["error"])
     assert get_deployment_time_factor() == before
+    assert requests.get(f"{emulator_server.endpoint}/_emulator/config", timeout=5).json() == {
+        "account_concurrency_limit": 1000,
+        "deployment_time_factor": before,
+        "iam_enforcement": True,
+        "stale_version_error": "ConflictException",
+        "event_pattern_max_length": 2048,
+        "appconfig_quotas": {
+            "applications": 100,
+            "configuration_profiles": 100,
+            "deployment_strategies": 20,
+            "environments": 20,
+        },
+    }
 
 
 def test_server_stops_cleanly_and_frees_its_port() -> None:

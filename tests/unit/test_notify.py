@@ -54,6 +54,7 @@ def test_document_schema_is_stable():
         "old_version", "new_version", "deployment_number", "dry_run", "occurred_at",
         "application_id", "environment_id", "configuration_profile_id",
         "error_code", "error_message", "will_retry", "truncated", "function_name", "region",
+        "hold_note",
     ]  # fmt: skip
 
 

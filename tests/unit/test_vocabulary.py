@@ -35,7 +35,7 @@ def test_every_action_and_only_those_is_accepted_directly():
         (item,) = parse_direct({"action": action, "flag": "checkout"})
         assert getattr(item, "action", None) == action
     (rejected,) = parse_direct({"action": "delete", "flag": "checkout"})
-    assert rejected.reason == "action must be one of rollback, restore, status"
+    assert rejected.reason == "action must be one of rollback, restore, status, holds"
 
 
 def test_alarm_states_are_cloudwatchs_three():

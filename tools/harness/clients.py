@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
 
 
 class Aws:
@@ -78,6 +79,10 @@ class Aws:
     @cached_property
     def logs(self) -> CloudWatchLogsClient:
         return self._session.client("logs", **self._options)
+
+    @cached_property
+    def ssm(self) -> SSMClient:
+        return self._session.client("ssm", **self._options)
 
     @cached_property
     def sns(self) -> SNSClient:

@@ -48,17 +48,36 @@ class FlagTarget:
 def flag_states(document: Mapping[str, Any]) -> dict[str, bool]:
     """Map each flag of a configuration document to whether it is enabled.
 
-    Reads both formats the function supports: AppConfig feature flags
-    (``values.<flag>.enabled``) and freeform JSON (``flags.<flag>.enabled``).
+    Reads what AppConfig Data serves for both profile types the function supports, and the
+    stored feature-flag document:
+
+    - freeform JSON, served as stored: ``flags.<flag>.enabled``;
+    - an ``AWS.AppConfig.FeatureFlags`` profile as applications receive it, the values map
+      ``{"<flag>": {"enabled": false, ...attributes}}``;
+    - the stored ``AWS.AppConfig.FeatureFlags`` document (``version``, ``flags``,
+      ``values.<flag>.enabled``), as a hosted version holds it.
     """
-    section = document.get("values") if "values" in document else document.get("flags")
-    if not isinstance(section, Mapping):
-        raise StackError(f"not a feature-flag document: {json.dumps(document)[:200]}")
-    return {name: bool(value.get("enabled")) for name, value in section.items()}
+    flags = document.get("flags")
+    if isinstance(flags, Mapping) and all(isinstance(v, Mapping) for v in flags.values()):
+        if "values" in document and isinstance(document["values"], Mapping):
+            values = document["values"]
+            return {name: bool(values.get(name, {}).get("enabled")) for name in flags}
+        return {name: bool(value.get("enabled")) for name, value in flags.items()}
+    if document and all(
+        isinstance(value, Mapping) and isinstance(value.get("enabled"), bool)
+        for value in document.values()
+    ):
+        return {name: bool(value["enabled"]) for name, value in document.items()}
+    raise StackError(f"not a feature-flag document: {json.dumps(document)[:200]}")
 
 
 def deployed_document(aws: Aws, target: FlagTarget) -> dict[str, Any]:
-    """Read the configuration deployed to the environment the way applications do."""
+    """The configuration deployed to the environment, as applications receive it.
+
+    Read through AppConfig Data (StartConfigurationSession + GetLatestConfiguration): for a
+    feature-flag profile that is the flag values map, not the stored document, so a flag
+    read disabled here is disabled as the application sees it.
+    """
     session = aws.appconfigdata.start_configuration_session(
         ApplicationIdentifier=target.application_id,
         EnvironmentIdentifier=target.environment_id,
@@ -69,6 +88,25 @@ def deployed_document(aws: Aws, target: FlagTarget) -> dict[str, Any]:
     )
     body = latest["Configuration"].read()
     return json.loads(body) if body else {}
+
+
+def stored_document(aws: Aws, target: FlagTarget) -> dict[str, Any] | None:
+    """The stored document of the newest deployment still served (the hosted version,
+    with flag definitions and metadata); None when nothing is deployed."""
+    listed = aws.appconfig.list_deployments(
+        ApplicationId=target.application_id, EnvironmentId=target.environment_id
+    )
+    for item in sorted(listed.get("Items", []), key=lambda i: -int(i["DeploymentNumber"])):
+        if item["State"] in ("ROLLING_BACK", "ROLLED_BACK", "REVERTED"):
+            continue
+        version = aws.appconfig.get_hosted_configuration_version(
+            ApplicationId=target.application_id,
+            ConfigurationProfileId=target.profile_id,
+            VersionNumber=int(item["ConfigurationVersion"]),
+        )
+        document: dict[str, Any] = json.loads(version["Content"].read())
+        return document
+    return None
 
 
 def hosted_versions(aws: Aws, target: FlagTarget) -> list[int]:
@@ -255,6 +293,7 @@ def leftovers(aws: Aws) -> dict[str, list[str]]:
             for item in aws.appconfig.list_deployment_strategies()["Items"]
             if not item["Id"].startswith("AppConfig.")
         ],
+        "appconfig extensions": [item["Name"] for item in aws.appconfig.list_extensions()["Items"]],
         "iam roles": [item["RoleName"] for item in aws.iam.list_roles()["Roles"]],
         "iam policies": [
             item["PolicyName"] for item in aws.iam.list_policies(Scope="Local")["Policies"]

@@ -269,3 +269,35 @@ run "rejects_invalid_name" {
 
   expect_failures = [var.name]
 }
+
+run "creates_a_gradual_restore_strategy" {
+  command = plan
+
+  assert {
+    condition     = aws_appconfig_deployment_strategy.restore[0].growth_type == "LINEAR" && aws_appconfig_deployment_strategy.restore[0].growth_factor == 20 && aws_appconfig_deployment_strategy.restore[0].deployment_duration_in_minutes == 5 && aws_appconfig_deployment_strategy.restore[0].final_bake_time_in_minutes == 5
+    error_message = "A restore must roll out gradually (20% a minute) and bake, so a flag that breaks again is caught mid-rollout."
+  }
+}
+
+run "a_given_restore_strategy_creates_none" {
+  command = plan
+
+  variables {
+    restore_deployment_strategy_id = "AppConfig.Linear50PercentEvery30Seconds"
+  }
+
+  assert {
+    condition     = length(aws_appconfig_deployment_strategy.restore) == 0 && output.restore_deployment_strategy_id == "AppConfig.Linear50PercentEvery30Seconds"
+    error_message = "A given restore strategy is used as is."
+  }
+}
+
+run "rejects_a_malformed_restore_strategy" {
+  command = plan
+
+  variables {
+    restore_deployment_strategy_id = "Linear20"
+  }
+
+  expect_failures = [var.restore_deployment_strategy_id]
+}

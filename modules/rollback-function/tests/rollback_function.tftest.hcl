@@ -33,6 +33,7 @@ variables {
   notification_topic_arn             = "arn:aws:sns:us-east-1:123456789012:flag-rollback-notifications"
   kms_key_arns                       = ["arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"]
   package_path                       = "tests/fixtures/package.zip"
+  holds_parameter_path               = "/flag-rollback/holds/app1234/env1234/prf1234"
   tags                               = { Team = "payments" }
 }
 
@@ -51,7 +52,10 @@ run "policy_statements_are_scoped_to_exact_arns" {
       DeployFlagVersion        = "appconfig:StartDeployment ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/environment/env1234 arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/str1234"
       ReadDeployedFlags        = "appconfig:GetConfigurationProfile appconfig:GetHostedConfigurationVersion appconfig:ListHostedConfigurationVersions ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
       WriteFlagVersion         = "appconfig:CreateHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234"
+      DeleteOwnFlagVersions    = "appconfig:DeleteHostedConfigurationVersion ON arn:aws:appconfig:us-east-1:123456789012:application/app1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234 arn:aws:appconfig:us-east-1:123456789012:application/app1234/configurationprofile/prf1234/hostedconfigurationversion/*"
       DescribeFlagAlarms       = "cloudwatch:DescribeAlarms ON arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"
+      KeepHolds                = "ssm:GetParameter ssm:PutParameter ON arn:aws:ssm:us-east-1:123456789012:parameter/flag-rollback/holds/app1234/env1234/prf1234/*"
+      ListHolds                = "ssm:GetParametersByPath ON arn:aws:ssm:us-east-1:123456789012:parameter/flag-rollback/holds/app1234/env1234/prf1234"
       PublishNotifications     = "sns:Publish ON arn:aws:sns:us-east-1:123456789012:flag-rollback-notifications"
       UseEncryptionKeys        = "kms:Decrypt kms:GenerateDataKey ON arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
       SendToDeadLetterQueue    = "sqs:SendMessage ON arn:aws:sqs:us-east-1:123456789012:flag-rollback-dlq"
@@ -102,6 +106,33 @@ run "long_name_keeps_the_role_name_within_64_characters" {
   }
 }
 
+run "destroy_cleanup_invokes_the_function_on_every_lifecycle_event" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_invocation.cleanup.lifecycle_scope == "CRUD" && aws_lambda_invocation.cleanup.function_name == "flag-rollback"
+    error_message = "The cleanup invocation must call the function on create, update and delete (lifecycle_scope CRUD)."
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_invocation.cleanup.input) == { flag_rollback = "lifecycle", profile = "app1234/prf1234", delete_own_versions = true }
+    error_message = "The cleanup input names the profile whose versions it deletes and leaves the provider's tf key free."
+  }
+}
+
+run "destroy_cleanup_keeps_the_versions_of_a_profile_that_outlives_the_stack" {
+  command = plan
+
+  variables {
+    delete_own_versions_on_destroy = false
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_invocation.cleanup.input).delete_own_versions == false
+    error_message = "delete_own_versions_on_destroy = false must reach the function's lifecycle input."
+  }
+}
+
 run "function_gets_exactly_the_contract_environment" {
   command = plan
 
@@ -115,9 +146,43 @@ run "function_gets_exactly_the_contract_environment" {
       ALARM_NAME_PATTERN                 = "^FeatureFlag-(?P<flag>.+)-ErrorRate$"
       DRY_RUN                            = "false"
       METRICS_NAMESPACE                  = "FeatureFlags"
+      HOLDS_PARAMETER_PATH               = "/flag-rollback/holds/app1234/env1234/prf1234"
+      RESTORE_DEPLOYMENT_STRATEGY_ID     = "str1234"
+      RESTORE_COOLDOWN_SECONDS           = "300"
+      FLAP_LIMIT                         = "3"
+      FLAP_WINDOW_SECONDS                = "86400"
     })
     error_message = "The function must receive exactly the environment variables of the contract."
   }
+}
+
+run "a_restore_strategy_is_passed_and_may_be_deployed" {
+  command   = plan
+  providers = { aws = aws.offline }
+
+  variables {
+    restore_deployment_strategy_id = "rst1234"
+  }
+
+  assert {
+    condition     = aws_lambda_function.rollback.environment[0].variables.RESTORE_DEPLOYMENT_STRATEGY_ID == "rst1234"
+    error_message = "The restore strategy must reach the function."
+  }
+
+  assert {
+    condition     = contains(flatten([for statement in jsondecode(data.aws_iam_policy_document.function.json).Statement : statement.Resource if statement.Sid == "DeployFlagVersion"]), "arn:aws:appconfig:us-east-1:123456789012:deploymentstrategy/rst1234")
+    error_message = "The role must be allowed to deploy with the restore strategy."
+  }
+}
+
+run "rejects_a_holds_path_ssm_reserves" {
+  command = plan
+
+  variables {
+    holds_parameter_path = "/aws/holds"
+  }
+
+  expect_failures = [var.holds_parameter_path]
 }
 
 run "dry_run_is_passed_as_true" {

@@ -4,6 +4,9 @@
 # by tests/e2e/conftest.py, point it at the local emulator.
 module "example" {
   source = "../../../examples/complete"
+
+  # The scenarios restore right after a rollback; the cooldown is proven by the unit tests.
+  restore_cooldown_seconds = 0
 }
 
 output "example" {
