@@ -7,7 +7,8 @@ this profile serves: the function must base its change on its own profile's depl
 
 from __future__ import annotations
 
-from tests.functional.world import FREEFORM_DOC, World
+from tests.events import FREEFORM_DOC
+from tests.functional.world import World
 
 OTHER_DOC = b'{"flags": {"checkout": {"enabled": true}}, "payments": true}'
 
