@@ -7,8 +7,10 @@ profile's rollout blocks StartDeployment (holder) but is never this profile's ba
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from flag_rollback.appconfig import Deployment, Environment
+from flag_rollback.appconfig import STOP_MARGIN, Deployment, Environment
 
 MINE = "flags"
 OTHER = "payments"
@@ -91,3 +93,20 @@ def test_the_highest_version_counts_this_profile_only():
 )
 def test_own_deployments_are_recognised_by_their_label_prefix(label: str, own: bool):
     assert row(1, MINE, 1, "COMPLETE", label).own is own
+
+
+def test_the_newest_deployment_number_counts_every_profile_and_is_0_when_none():
+    assert env(row(9, OTHER, 1, "COMPLETE"), row(4, MINE, 2, "COMPLETE")).newest_number() == 9
+    assert env().newest_number() == 0
+
+
+def test_a_rollout_ends_soon_only_when_less_than_the_stop_margin_is_left():
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+    def ending(at: datetime | None) -> Deployment:
+        return Deployment(1, MINE, 1, "BAKING", "", ends_at=at)
+
+    assert ending(None).ends_soon(now) is False  # unknown end: never assumed to be near
+    assert ending(now + STOP_MARGIN).ends_soon(now) is False
+    assert ending(now + STOP_MARGIN * 0.999).ends_soon(now) is True
+    assert ending(now).ends_soon(now) is True

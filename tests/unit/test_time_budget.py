@@ -76,6 +76,17 @@ def test_backoff_that_would_outlast_the_deadline_raises_instead_of_sleeping(
     assert frozen_clock == []
 
 
+def test_backoff_ending_exactly_at_the_deadline_still_sleeps(
+    frozen_clock: list[float], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(service.random, "uniform", lambda low, high: high)  # no jitter
+    service.backoff(1, deadline=NOW + 1.0)  # the second wait is 1.0 s: it ends on the dot
+    assert frozen_clock == [1.0]
+    with pytest.raises(TransientError) as caught:
+        service.backoff(1, deadline=NOW + 0.999)
+    assert caught.value.message == "the environment stayed busy until the time ran out"
+
+
 def test_backoff_that_ends_within_the_deadline_sleeps(frozen_clock: list[float]):
     service.backoff(0, deadline=NOW + 0.5)  # the first wait is at most 0.5 s
     assert len(frozen_clock) == 1
