@@ -1,4 +1,4 @@
-"""Direct invocations: each refusal says which field is wrong, and comes from the direct parser.
+"""Requests the parsers refuse: each refusal says what is wrong and which parser refused it.
 
 The rejection's source and reason reach the caller's result, the log line and the
 notification, so an operator who typed a bad request reads exactly what to fix.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 from flag_rollback.events import DirectRequest, Rejected, parse_event
+
+from tests.events import alarm_message, eventbridge_event, sns_event
 
 
 @pytest.mark.parametrize(
@@ -42,3 +44,19 @@ def test_a_missing_or_blank_reason_becomes_the_default_one(reason: str | None):
     if reason != "":
         event["reason"] = reason
     assert parse_event(event) == [DirectRequest("restore", "a", "manual restore", False)]
+
+
+NOT_AN_ALARM = "not a CloudWatch alarm state change (no alarm name or state)"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"AlarmName": None}, {"AlarmName": ""}, {"NewStateValue": "FIRING"}, {"NewStateValue": None}],
+)
+def test_an_alarm_message_without_name_or_state_is_rejected_by_its_source(change: dict):
+    message = alarm_message("FeatureFlag-x-ErrorRate", "ALARM") | change
+    assert parse_event(sns_event(message)) == [Rejected("sns", NOT_AN_ALARM)]
+    event = eventbridge_event("FeatureFlag-x-ErrorRate", "ALARM")
+    event["detail"]["alarmName"] = message["AlarmName"]
+    event["detail"]["state"]["value"] = message["NewStateValue"]
+    assert parse_event(event) == [Rejected("eventbridge", NOT_AN_ALARM)]
