@@ -7,7 +7,7 @@ notification, so an operator who typed a bad request reads exactly what to fix.
 from __future__ import annotations
 
 import pytest
-from flag_rollback.events import DirectRequest, Rejected, parse_event
+from flag_rollback.events import AlarmChange, DirectRequest, Rejected, parse_event
 
 from tests.events import alarm_message, eventbridge_event, sns_event
 
@@ -60,3 +60,11 @@ def test_an_alarm_message_without_name_or_state_is_rejected_by_its_source(change
     event["detail"]["alarmName"] = message["AlarmName"]
     event["detail"]["state"]["value"] = message["NewStateValue"]
     assert parse_event(event) == [Rejected("eventbridge", NOT_AN_ALARM)]
+
+
+def test_an_alarm_message_without_reason_or_time_has_an_empty_reason_and_no_time():
+    message = alarm_message("FeatureFlag-x-ErrorRate", "ALARM")
+    message |= {"NewStateReason": None, "StateChangeTime": 1_700_000_000}
+    (item,) = parse_event(sns_event(message))
+    assert isinstance(item, AlarmChange)
+    assert (item.reason, item.changed_at) == ("", None)
