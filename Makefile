@@ -41,6 +41,11 @@ TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES) $(TF_FIXTURES)
 # every example.
 TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
   $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl examples/*/tests/*.tftest.hcl))))
+# `make mutation`: parallel mutant runs (each forks a pytest run) and the score it must reach.
+MUTATION_JOBS ?= 2
+MUTATION_MIN  ?= 90
+# Mutant names or globs to run instead of all, e.g. MUTANTS='flag_rollback.flags.*'.
+MUTANTS       ?=
 # Terraform folders checked or tested at once (each command loads the ~675 MB provider).
 TF_JOBS ?= 2
 
@@ -122,6 +127,11 @@ stress: setup ## Run the concurrency tests STRESS_RUNS times with every core bus
 test-terraform: setup ## Run the native terraform tests (mock provider) of the root, submodules and examples
 	@$(call tf_init,$(TF_TEST_DIRS))
 	@$(call tf_each,test,$(TF_TEST_DIRS))
+
+# Not part of `test`: it reruns the payload's tests once per mutant (see lambda/MUTATION.md).
+.PHONY: mutation
+mutation: setup ## Mutation-test lambda/flag_rollback (mutmut, slow): score, survivors in .cache/mutation
+	nice -n 10 $(PY) -m tools.mutation --max-children $(MUTATION_JOBS) --min-score $(MUTATION_MIN) $(foreach m,$(MUTANTS),'$(m)')
 
 ## ---------------------------------------------------------------- lint
 

@@ -1,0 +1,146 @@
+"""Mutation testing of the Lambda payload with mutmut: stage, run, score, list the survivors.
+
+mutmut names each mutated module after its path (stripping a leading ``src/`` only) and
+switches mutants on by that name, so ``lambda/flag_rollback/flags.py`` would be
+``lambda.flag_rollback.flags``, a name the tests (which import ``flag_rollback.flags``)
+never use. The run therefore happens in a staging folder, ``.cache/mutation``, whose links
+show mutmut the repository as it expects it:
+
+    pyproject.toml -> ../../pyproject.toml   ([tool.mutmut] and the pytest settings)
+    src            -> ../../lambda           (so the package is src/flag_rollback)
+    tests/         unit/, functional/ and tests/*.py helpers (links; mutmut copies tests/)
+    emulator, tools -> ../../<same>          (copied by [tool.mutmut] also_copy)
+
+The score is killed / (every mutant mutmut tried): a mutant no test reaches counts as a
+survivor; a timeout counts as killed (the tests noticed). The survivors, with their diffs,
+go to .cache/mutation/survivors.md; lambda/MUTATION.md is the reviewed account of them.
+
+Usage: ``python tools/mutation.py [--max-children N] [--min-score P] [--keep] [PATTERN...]``
+(PATTERN: mutant names or globs, e.g. ``'flag_rollback.flags.*'``, to run a subset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from tools.paths import CACHE_DIR, ROOT
+
+STAGE = CACHE_DIR / "mutation"
+PACKAGE = Path("src") / "flag_rollback"
+TEST_DIRS = ("unit", "functional")
+# Staging name -> repository path it links to.
+LINKED = {"pyproject.toml": "pyproject.toml", "src": "lambda", "emulator": "emulator"}
+LINKED |= {"tools": "tools"}
+# mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code), grouped for the score.
+KILLED = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
+KILLED |= {255: "timeout", 37: "caught by type check"}
+SKIPPED = {34: "skipped"}
+
+
+def _link(path: Path, target: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    path.symlink_to(target)
+
+
+def stage(*, keep: bool) -> None:
+    """Lay out the staging folder; without ``keep``, forget every earlier result."""
+    if not keep and STAGE.exists():
+        shutil.rmtree(STAGE)
+    for copied in ("tests", "emulator", "tools"):  # copied by mutmut over old copies: start afresh
+        if (STAGE / "mutants" / copied).is_dir():
+            shutil.rmtree(STAGE / "mutants" / copied)
+    (STAGE / "tests").mkdir(parents=True, exist_ok=True)
+    for name, target in LINKED.items():
+        _link(STAGE / name, ROOT / target)
+    # The two suites, and the shared helpers beside them (conftest.py, events.py, ...).
+    helpers = [p.name for p in (ROOT / "tests").glob("*.py") if not p.name.startswith("test_")]
+    for part in [*TEST_DIRS, *helpers]:
+        if (ROOT / "tests" / part).exists():
+            _link(STAGE / "tests" / part, ROOT / "tests" / part)
+
+
+def run_mutmut(max_children: int, patterns: list[str]) -> int:
+    """``mutmut run`` in the staging folder; its exit code."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+    return subprocess.run([*command, *patterns], cwd=STAGE, env=env, check=False).returncode
+
+
+def statuses() -> dict[str, int | None]:
+    """Every mutant's exit code, from the .meta files mutmut writes next to each mutated file."""
+    found: dict[str, int | None] = {}
+    for meta in sorted((STAGE / "mutants" / PACKAGE).glob("*.py.meta")):
+        found |= json.loads(meta.read_text())["exit_code_by_key"]
+    return found
+
+
+def diff(name: str) -> str:
+    """The mutant's diff, as ``mutmut show`` prints it."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name],
+        cwd=STAGE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return shown.stdout.strip()
+
+
+def report(codes: dict[str, int | None], seconds: float) -> float:
+    """Print the score and write the survivors (with diffs); return the score in percent."""
+    tried = {name: code for name, code in codes.items() if code is not None and code not in SKIPPED}
+    killed = [name for name, code in tried.items() if code in KILLED]
+    survivors = sorted(name for name in tried if name not in killed)
+    counts = Counter(KILLED.get(code, str(code)) for code in tried.values() if code is not None)
+    score = 100.0 * len(killed) / len(tried) if tried else 0.0
+    print(f"mutation score: {len(killed)} killed / {len(tried)} mutants = {score:.1f} %")
+    print(f"  by exit code: {dict(sorted(counts.items()))}; not run: {len(codes) - len(tried)}")
+    print(f"  duration: {seconds:.0f} s ({seconds / 60:.1f} min)")
+    lines = [
+        f"# Surviving mutants ({len(survivors)} of {len(tried)}; score {score:.1f} %)",
+        "",
+        "Exit code 0 = the tests passed with the mutant in place; 33 = no test reaches it.",
+        "",
+    ]
+    for name in survivors:
+        lines += [f"## {name} (exit {codes[name]})", "", "```diff", diff(name), "```", ""]
+    out = STAGE / "survivors.md"
+    out.write_text("\n".join(lines))
+    print(f"  survivors: {len(survivors)}, listed with diffs in {out.relative_to(ROOT)}")
+    for name in survivors:
+        print(f"    {name}")
+    return score
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-children", type=int, default=2, help="parallel mutant runs")
+    parser.add_argument("--min-score", type=float, default=0.0, help="fail below this %%")
+    parser.add_argument("--keep", action="store_true", help="reuse earlier results (mutants/)")
+    parser.add_argument("patterns", nargs="*", help="mutant names or globs (default: all)")
+    args = parser.parse_args()
+    stage(keep=args.keep)
+    started = time.monotonic()
+    code = run_mutmut(args.max_children, args.patterns)
+    seconds = time.monotonic() - started
+    if code != 0:
+        print(f"mutmut run failed (exit {code})", file=sys.stderr)
+        return code
+    score = report(statuses(), seconds)
+    if score < args.min_score:
+        print(f"mutation score {score:.1f} % is below {args.min_score} %", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
