@@ -46,6 +46,26 @@ def test_an_alarm_rollback_puts_the_flag_on_hold_in_parameter_store(world: World
     assert "On hold: checkout" in note
 
 
+def test_a_storm_reads_each_hold_a_bounded_number_of_times(world: World):
+    """The invocation that disables a storm holds every flag; the storm's other events
+    (one per alarm) read only their own flag's hold: linear, not N^2, in Parameter Store."""
+    storm = ["checkout", "search", "cart"]
+    for flag in storm:
+        world.put_alarm(flag)
+    reads: list[str] = []
+
+    def count(params: dict[str, Any], **_: object) -> None:
+        reads.append(str(params["Name"]))
+
+    world.alarm("checkout")  # disables all three, holds all three
+    clients.ssm().meta.events.register("provide-client-params.ssm.GetParameter", count)
+    for flag in storm[1:]:
+        (result,) = world.alarm(flag)["results"]
+        assert result["outcome"] == "no_change"
+    assert sorted(name.rsplit("/", 1)[-1] for name in reads) == ["cart", "search"]
+    assert all(parameter(world, flag)["state"] == "held" for flag in storm)
+
+
 def test_status_shows_the_hold_and_holds_lists_every_held_flag(world: World):
     world.alarm("checkout")
     direct(world, "rollback", "cart", reason="bad cart")
