@@ -11,8 +11,6 @@ resource "aws_appconfig_hosted_configuration_version" "flags" {
   content_type             = "application/json"
   content                  = var.document
   description              = "Flags, changed by Terraform."
-  # The e2e destroy scenario deletes the versions the tests wrote by this label.
-  version_label = "e2e-baseline"
 }
 
 resource "aws_appconfig_deployment" "flags" {
