@@ -116,10 +116,6 @@ def test_terraform_cannot_turn_a_held_flag_back_on_until_it_is_restored(
     scenario.settle()
     assert flag_states(scenario.deployed()) == flag_states(scenario.baseline)
     assert direct(scenario, {"action": "holds"})["flags"] == []
-    # The team's root goes away again: its version is deleted (the environment keeps serving
-    # what was deployed, and the next scenario redeploys the baseline), so the profile holds
-    # only versions the destroy scenario knows how to remove.
-    terraform.run("destroy", "-auto-approve", "-input=false", *variables)
 
 
 def test_redeploying_an_old_version_with_the_flag_on_is_refused(scenario: Stack) -> None:
