@@ -163,10 +163,16 @@ def iam_enforcement() -> bool:
         return _iam_enforcement
 
 
+def _integer(name: str, value: object) -> int:
+    """``value`` as a JSON integer (a boolean is not one), or ConfigError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an integer, got {value!r}")
+    return value
+
+
 def validated_limit(value: object) -> int:
     """An account concurrency limit: an integer that leaves the unreserved minimum."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"account_concurrency_limit must be an integer, got {value!r}")
+    value = _integer("account_concurrency_limit", value)
     if value < MINIMUM_UNRESERVED_CONCURRENCY:
         raise ConfigError(
             f"account_concurrency_limit must be >= {MINIMUM_UNRESERVED_CONCURRENCY}, got {value}"
@@ -191,8 +197,7 @@ def account_concurrency_limit() -> int:
 
 def validated_pattern_length(value: object) -> int:
     """Return `value` as an event pattern size quota, or raise ConfigError."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"event_pattern_max_length must be an integer, got {value!r}")
+    value = _integer("event_pattern_max_length", value)
     if not 1 <= value <= MAX_EVENT_PATTERN_LENGTH:
         raise ConfigError(
             f"event_pattern_max_length must be 1-{MAX_EVENT_PATTERN_LENGTH} (EventPattern's "
