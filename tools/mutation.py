@@ -71,6 +71,7 @@ def stage(*, keep: bool) -> None:
 def run_mutmut(max_children: int, patterns: list[str]) -> int:
     """``mutmut run`` in the staging folder; its exit code."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     return subprocess.run([*command, *patterns], cwd=STAGE, env=env, check=False).returncode
 
