@@ -18,7 +18,7 @@ nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeGuard, cast
+from typing import Literal, cast
 
 from botocore.exceptions import ClientError
 
@@ -43,9 +43,11 @@ class LifecycleRequest:
     action: Lifecycle
 
 
-def is_lifecycle_event(event: object) -> TypeGuard[dict[str, object]]:
-    """Whether the event comes from the Terraform invocation (it carries the `tf` object)."""
-    return isinstance(event, dict) and isinstance(event.get(TERRAFORM_KEY), dict)
+def lifecycle_event(event: object) -> dict[str, object] | None:
+    """The event if it comes from the Terraform invocation (it carries the `tf` object)."""
+    if isinstance(event, dict) and isinstance(event.get(TERRAFORM_KEY), dict):
+        return cast("dict[str, object]", event)
+    return None
 
 
 def parse_lifecycle(event: dict[str, object]) -> LifecycleRequest:

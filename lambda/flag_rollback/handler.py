@@ -203,8 +203,9 @@ def handler(event: object, context: object) -> dict[str, object]:
     except SettingsError as error:
         log("invalid_configuration", level="ERROR", variable=error.variable, error=str(error))
         raise
-    if cleanup.is_lifecycle_event(event):  # Terraform's aws_lambda_invocation (destroy cleanup)
-        return cleanup.handle(settings, event, clock.deadline)
+    lifecycle = cleanup.lifecycle_event(event)  # Terraform's aws_lambda_invocation (destroy)
+    if lifecycle is not None:
+        return cleanup.handle(settings, lifecycle, clock.deadline)
     results: list[Result] = []
     alarm_changes: list[AlarmChange] = []
     for item in parse_event(event):
