@@ -17,6 +17,12 @@ go to .cache/mutation/survivors.md; lambda/MUTATION.md is the reviewed account o
 
 Usage: ``python tools/mutation.py [--max-children N] [--min-score P] [--keep] [PATTERN...]``
 (PATTERN: mutant names or globs, e.g. ``'flag_rollback.flags.*'``, to run a subset).
+
+``python -m tools.mutation --check TEST [--check TEST ...] NAME...`` answers, without a
+mutmut run, whether the given test files (any path inside a ``tests/`` folder) kill each
+named mutant of the last run: it copies them into the staged tree and runs them with each
+mutant switched on (``MUTANT_UNDER_TEST``), as mutmut does. Use it while writing a test
+for a survivor; it works while a run is going on.
 """
 
 from __future__ import annotations
@@ -122,13 +128,56 @@ def report(codes: dict[str, int | None], seconds: float) -> float:
     return score
 
 
+def _staged_copy(test: str) -> Path:
+    """Copy a test file (from this or any checkout) beside its namesake in the staged tree.
+
+    The copy gets its own name (``_check_<name>``), so a running ``mutmut run`` keeps
+    the tests it copied; in the same folder, so the folder's conftest.py applies to it.
+    """
+    source = Path(test).resolve()
+    if "tests" not in source.parts:
+        raise SystemExit(f"{test}: not under a tests/ folder")
+    at = len(source.parts) - 1 - source.parts[::-1].index("tests")
+    relative = Path(*source.parts[at:-1]) / f"_check_{source.name}"
+    target = STAGE / "mutants" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return relative
+
+
+def check(tests: list[str], names: list[str]) -> int:
+    """Run ``tests`` against each named mutant of the staged tree; 0 when every one is killed."""
+    mutants = STAGE / "mutants"
+    if not (mutants / PACKAGE).is_dir():
+        print("no staged mutants: run make mutation first", file=sys.stderr)
+        return 2
+    copies = [str(_staged_copy(test)) for test in tests]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env["PYTHONPATH"] = os.pathsep.join(["src", "."])
+    command = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-x", "-q", "--no-header"]
+    lived = []
+    for name in names:
+        env["MUTANT_UNDER_TEST"] = name
+        ran = subprocess.run(
+            [*command, *copies], cwd=mutants, env=env, capture_output=True, check=False
+        )
+        verdict = "killed" if ran.returncode == 1 else f"SURVIVED (pytest exit {ran.returncode})"
+        print(f"{verdict}: {name}")
+        if ran.returncode != 1:
+            lived.append(name)
+    return 1 if lived else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant runs")
     parser.add_argument("--min-score", type=float, default=0.0, help="fail below this %%")
     parser.add_argument("--keep", action="store_true", help="reuse earlier results (mutants/)")
+    parser.add_argument("--check", action="append", metavar="TEST", help="see the module doc")
     parser.add_argument("patterns", nargs="*", help="mutant names or globs (default: all)")
     args = parser.parse_args()
+    if args.check:
+        return check(args.check, args.patterns)
     stage(keep=args.keep)
     started = time.monotonic()
     code = run_mutmut(args.max_children, args.patterns)
