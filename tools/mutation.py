@@ -22,7 +22,8 @@ Usage: ``python tools/mutation.py [--max-children N] [--min-score P] [--keep] [P
 mutmut run, whether the given test files (any path inside a ``tests/`` folder) kill each
 named mutant of the last run: it copies them into the staged tree and runs them with each
 mutant switched on (``MUTANT_UNDER_TEST``), as mutmut does. Use it while writing a test
-for a survivor; it works while a run is going on.
+for a survivor; it works while a run is going on, as does ``--survivors [GLOB...]``
+(the survivors recorded so far, with their diffs).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from fnmatch import fnmatch
 from pathlib import Path
 
 from tools.paths import CACHE_DIR, ROOT
@@ -168,14 +170,28 @@ def check(tests: list[str], names: list[str]) -> int:
     return 1 if lived else 0
 
 
+def survivors(patterns: list[str]) -> int:
+    """Print the survivors recorded so far (also during a run) matching the globs, with diffs."""
+    codes = statuses()
+    lived = [n for n, c in codes.items() if c is not None and c not in KILLED | SKIPPED]
+    chosen = sorted(n for n in lived if not patterns or any(fnmatch(n, p) for p in patterns))
+    for name in chosen:
+        print(f"## {name} (exit {codes[name]})\n\n```diff\n{diff(name)}\n```\n")
+    print(f"{len(chosen)} survivors; {sum(c is None for c in codes.values())} mutants not run yet")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant runs")
     parser.add_argument("--min-score", type=float, default=0.0, help="fail below this %%")
     parser.add_argument("--keep", action="store_true", help="reuse earlier results (mutants/)")
     parser.add_argument("--check", action="append", metavar="TEST", help="see the module doc")
+    parser.add_argument("--survivors", action="store_true", help="list survivors so far, diffs")
     parser.add_argument("patterns", nargs="*", help="mutant names or globs (default: all)")
     args = parser.parse_args()
+    if args.survivors:
+        return survivors(args.patterns)
     if args.check:
         return check(args.check, args.patterns)
     stage(keep=args.keep)
