@@ -42,7 +42,8 @@ TF_DIRS     := . $(TF_MODULES) $(TF_EXAMPLES) $(TF_FIXTURES)
 TF_TEST_DIRS := $(if $(wildcard tests/*.tftest.hcl),.) \
   $(sort $(patsubst %/tests/,%,$(dir $(wildcard modules/*/tests/*.tftest.hcl examples/*/tests/*.tftest.hcl))))
 # `make mutation`: parallel mutant runs (each forks a pytest run) and the score it must reach.
-MUTATION_JOBS ?= 2
+# Two per core: the functional tests spend about half their time waiting (backoffs, bakes).
+MUTATION_JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 MUTATION_MIN  ?= 90
 # Mutant names or globs to run instead of all, e.g. MUTANTS='flag_rollback.flags.*'.
 MUTANTS       ?=
