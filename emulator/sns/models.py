@@ -20,6 +20,11 @@ moto's own refusals):
   characters, no leading, trailing or doubled period, not starting with `AWS.` or
   `Amazon.`); data types String, String.Array, Number, Binary ("Message Attribute Data
   Types"), optionally followed by `.` and a custom label.
+
+Signing: moto generates a 2048-bit RSA key for every subscription that delivers a message
+(about 0.2 s of CPU each, most of a small test's time). SNS signs with one certificate
+per region (the message's SigningCertURL), so `install()` gives every subscription one key
+per emulator process.
 """
 
 from __future__ import annotations
@@ -29,11 +34,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.sns.exceptions import InvalidParameterValue
-from moto.sns.models import SNSBackend
+from moto.sns.models import SNSBackend, Subscription
 
 MAX_MESSAGE_BYTES = 262_144
 MAX_SUBJECT_CHARS = 99  # "less than 100 characters long"
@@ -148,7 +154,18 @@ def _checked_publish(  # noqa: PLR0917 - moto's SNSBackend.publish signature
     )
 
 
+@cache
+def signing_key() -> rsa.RSAPrivateKey:
+    """The key every subscription signs its deliveries with (one per process)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _shared_private_key(self: Subscription) -> rsa.RSAPrivateKey:
+    return signing_key()
+
+
 def install() -> None:
-    """Check Publish input before moto's SNSBackend.publish runs (idempotent)."""
+    """Check Publish input before moto's SNSBackend.publish runs; one signing key (idempotent)."""
     # ignore[method-assign]: moto is extended by assigning to its classes.
     SNSBackend.publish = _checked_publish  # type: ignore[method-assign]
+    Subscription.private_key = _shared_private_key  # type: ignore[method-assign,assignment]

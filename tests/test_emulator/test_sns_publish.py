@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from moto.sns.models import Subscription
 
+from emulator.sns.models import signing_key
 from tests.test_emulator.conftest import ClientFactory
 
 LIMIT = 262_144
@@ -117,3 +119,18 @@ def test_custom_data_type_labels_and_string_arrays_are_accepted(
         },
     )
     assert _delivered(aws, url) == 1
+
+
+def test_every_subscription_signs_with_the_one_key_of_the_process(
+    aws: ClientFactory, topic: tuple[Any, str, str]
+) -> None:
+    """SNS signs with one certificate per region; the emulator keeps one key, not one per
+    subscription (moto's 2048-bit key per subscription cost ~0.2 s of CPU each)."""
+    first = Subscription.__new__(Subscription)
+    second = Subscription.__new__(Subscription)
+    assert first.private_key() is second.private_key() is signing_key()
+    sns, arn, url = topic
+    sns.publish(TopicArn=arn, Message="signed")
+    body = json.loads(aws("sqs").receive_message(QueueUrl=url)["Messages"][0]["Body"])
+    assert body["Signature"]
+    assert body["SigningCertURL"].startswith("https://sns.")
