@@ -47,6 +47,8 @@ MUTATION_JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 MUTATION_MIN  ?= 90
 # Mutant names or globs to run instead of all, e.g. MUTANTS='flag_rollback.flags.*'.
 MUTANTS       ?=
+# MUTATION_RESUME=1 keeps the results of an earlier (interrupted) run and tries the rest.
+MUTATION_RESUME ?=
 # Terraform folders checked or tested at once (each command loads the ~675 MB provider).
 TF_JOBS ?= 2
 
@@ -132,7 +134,8 @@ test-terraform: setup ## Run the native terraform tests (mock provider) of the r
 # Not part of `test`: it reruns the payload's tests once per mutant (see lambda/MUTATION.md).
 .PHONY: mutation
 mutation: setup ## Mutation-test lambda/flag_rollback (mutmut, slow): score, survivors in .cache/mutation
-	nice -n 10 $(PY) -m tools.mutation --max-children $(MUTATION_JOBS) --min-score $(MUTATION_MIN) $(foreach m,$(MUTANTS),'$(m)')
+	nice -n 10 $(PY) -m tools.mutation --max-children $(MUTATION_JOBS) --min-score $(MUTATION_MIN) \
+	  $(if $(MUTATION_RESUME),--keep) $(foreach m,$(MUTANTS),'$(m)')
 
 ## ---------------------------------------------------------------- lint
 
