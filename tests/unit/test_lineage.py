@@ -134,6 +134,32 @@ def test_the_deployments_that_slipped_in_are_those_between_the_read_and_the_star
     assert [item.number for item in slipped] == [2]
 
 
+def test_a_persons_complete_deployment_and_an_own_stopped_one_both_slipped_in():
+    """Each needs one of the two marks: COMPLETE (a person's) or own (a stopped rollback)."""
+    rows = (
+        person(1, 1, "COMPLETE"),
+        person(2, 5, "COMPLETE"),  # a person's, completed: its disabled flags are served
+        own(3, 6, "ROLLED_BACK", seen=1),  # another invocation's, stopped before completing
+        own(4, 3, "BAKING", seen=1),  # ours: read up to 1, started as 4
+    )
+    slipped = lineage.slipped_in(env(*rows), 1, 4)
+    assert [item.number for item in slipped] == [3, 2]
+
+
+def test_merge_copies_the_others_flag_entry_whole_not_shared():
+    """A nested value of the merged entry is the merged document's own: changing it (as a
+    later rollback or restore of the merged document may) leaves the other document alone."""
+    data = copy.deepcopy(FREEFORM_DOC)
+    data["flags"]["cart"]["audience"] = {"regions": ["eu-west-1"]}
+    base = parse(data)
+    other = flags.disable(base, ["cart"], reason="r", now="t").document
+    assert other is not None
+    merged = lineage.merge_disabled(base, other)
+    assert merged.data["flags"]["cart"] == other.data["flags"]["cart"]
+    merged.data["flags"]["cart"]["audience"]["regions"].append("us-east-1")
+    assert other.data["flags"]["cart"]["audience"] == {"regions": ["eu-west-1"]}
+
+
 def test_merge_of_a_multi_variant_flag_turns_off_every_variant():
     data = copy.deepcopy(FEATURE_FLAGS_DOC)
     data["values"]["checkout"]["_variants"] = [
