@@ -83,6 +83,20 @@ def test_a_complete_own_head_that_started_late_merges_what_slipped_in():
     assert [d.number for d in plan.sources] == [2]
 
 
+def test_an_own_head_with_an_older_label_is_planned_from():
+    """A version written before labels carried ``d<seen>`` (its writer's read is unknown):
+    pending or complete, it is the head, and nothing after it is a source."""
+    older = "flag-rollback:20261129T0400Z:checkout"
+    pending = Deployment(2, "flags", 2, "ROLLED_BACK", older)
+    plan = lineage.plan(env(person(1, 1, "COMPLETE"), pending))
+    assert plan is not None
+    assert (plan.head, plan.sources, plan.seen) == (pending, (), 2)
+    complete = Deployment(2, "flags", 2, "COMPLETE", older)
+    plan = lineage.plan(env(person(1, 1, "COMPLETE"), complete))
+    assert plan is not None
+    assert (plan.head, plan.sources, plan.seen) == (complete, (), 2)
+
+
 def test_nothing_complete_is_no_plan():
     assert lineage.plan(env(own(1, 1, "BAKING", seen=0))) is None
 
