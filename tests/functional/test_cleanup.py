@@ -222,10 +222,14 @@ def test_a_profile_already_gone_is_logged_with_what_aws_said(
 
 
 def test_the_wait_for_a_deployment_names_it(
-    world: World, fast_retries: None, slow_deployments: None, capsys: pytest.CaptureFixture[str]
+    world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     own = world.create_version({"flags": {}}, label="flag-rollback:checkout")
-    number = world.start(own)
+    previous = set_deployment_time_factor(0.002)  # a bake of 1.2 s: still on at the first look
+    try:
+        number = world.start(own)
+    finally:
+        set_deployment_time_factor(previous)
     capsys.readouterr()
     world.invoke(lifecycle("delete"))
     waits = decisions(capsys, "cleanup_waits_for_deployment")
