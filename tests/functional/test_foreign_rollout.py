@@ -27,7 +27,9 @@ HOUR_LINEAR = {
 }
 
 
-def foreign_rollout(world: World, factor: float, strategy: dict[str, Any] = HOUR_LINEAR) -> dict:
+def foreign_rollout(
+    world: World, factor: float, strategy: dict[str, Any] = HOUR_LINEAR, description: str = ""
+) -> dict:
     """Another team's profile in the same environment, rolling out a new version now."""
     appconfig = world.appconfig
     other = appconfig.create_configuration_profile(
@@ -50,6 +52,7 @@ def foreign_rollout(world: World, factor: float, strategy: dict[str, Any] = HOUR
             DeploymentStrategyId=strategy_id,
             ConfigurationProfileId=other,
             ConfigurationVersion=str(version),
+            **({"Description": description} if description else {}),
         )["DeploymentNumber"]
     finally:
         set_deployment_time_factor(0.0)
@@ -74,6 +77,16 @@ def deployment(world: World, number: int) -> dict[str, Any]:
 
 def of_profile(world: World, profile_name: str) -> list[dict[str, Any]]:
     return [d for d in world.deployments() if d["ConfigurationName"] == profile_name]
+
+
+def decisions(capsys: pytest.CaptureFixture[str], *names: str) -> list[dict[str, Any]]:
+    """The log records of the named decisions, without their clock fields."""
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return [
+        {key: value for key, value in line.items() if key not in {"time", "timestamp"}}
+        for line in lines
+        if line.get("decision") in names
+    ]
 
 
 def test_preempt_stops_the_rollout_deploys_and_restarts_it_with_the_same_version_and_strategy(
@@ -200,3 +213,82 @@ def test_a_restore_never_preempts(world: World, fast_retries: None):
     with pytest.raises(TransientError):
         world.invoke({"action": "restore", "flag": "checkout", "reason": "fixed"})
     assert deployment(world, other["number"])["State"] == "DEPLOYING"
+
+
+def test_the_stop_and_the_restart_are_logged_and_the_restart_keeps_the_rollouts_description(
+    world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
+):
+    other = foreign_rollout(world, factor=1.0, description="dark theme for everyone")
+
+    (outcome,) = world.alarm("checkout")["results"]
+
+    (stopped,) = outcome["preempted"]
+    assert stopped["description"] == "dark theme for everyone"
+    restarted = deployment(world, stopped["restarted_as"])
+    assert restarted["Description"] == (
+        "Restarted by flag-rollback after its rollback deployment "
+        f"{outcome['deployment_number']}: dark theme for everyone"
+    )
+    assert decisions(capsys, "preempted_rollout", "restarted_rollout") == [
+        {
+            "level": "INFO",
+            "decision": "preempted_rollout",
+            "deployment": other["number"],
+            "profile": "web-config",
+            "state": "ROLLING_BACK",  # what StopDeployment answered
+        },
+        {
+            "level": "INFO",
+            "decision": "restarted_rollout",
+            "deployment": other["number"],
+            "restarted_as": stopped["restarted_as"],
+        },
+    ]
+
+
+def test_a_rollout_listed_as_deploying_but_baking_by_now_is_stopped_with_allow_revert(
+    world: World, fast_retries: None
+):
+    """ListDeployments read it DEPLOYING; GetDeployment, just before the stop, reads it
+    BAKING: the stop follows the newer state (without AllowRevert AWS refuses to stop it)."""
+    hour_of_bake = {**HOUR_LINEAR, "DeploymentDurationInMinutes": 0, "FinalBakeTimeInMinutes": 60}
+    number = foreign_rollout(world, factor=1.0, strategy=hour_of_bake)["number"]
+    assert deployment(world, number)["State"] == "BAKING"
+
+    def listed_as_deploying(parsed: dict[str, Any], **_: Any) -> None:
+        for item in parsed.get("Items", []):
+            if item["DeploymentNumber"] == number and item["State"] == "BAKING":
+                item["State"] = "DEPLOYING"
+
+    clients.appconfig().meta.events.register(
+        "after-call.appconfig.ListDeployments", listed_as_deploying
+    )
+    (outcome,) = world.alarm("checkout")["results"]
+
+    assert outcome["outcome"] == "rolled_back"
+    (stopped,) = outcome["preempted"]
+    assert stopped["state"] == "BAKING"
+    assert deployment(world, number)["State"] == "ROLLED_BACK"
+
+
+def test_a_rollout_that_cannot_be_read_is_logged_as_a_warning_and_waited_for(
+    world: World, faults: Faults, fast_retries: None, capsys: pytest.CaptureFixture[str]
+):
+    other = foreign_rollout(world, factor=0.0002)  # ends within the wait bound
+    faults.inject("appconfig", "GetDeployment", "access-denied")
+
+    (outcome,) = world.alarm("checkout")["results"]
+
+    assert outcome["outcome"] == "rolled_back"
+    warnings = decisions(capsys, "preempted_rollout")
+    assert warnings  # one per attempt while the rollout held the environment
+    assert all(
+        record
+        == {
+            "level": "WARN",
+            "decision": "preempted_rollout",
+            "deployment": other["number"],
+            "error": "setup_broken",
+        }
+        for record in warnings
+    )

@@ -83,6 +83,20 @@ def test_a_complete_own_head_that_started_late_merges_what_slipped_in():
     assert [d.number for d in plan.sources] == [2]
 
 
+def test_an_own_head_with_an_older_label_is_planned_from():
+    """A version written before labels carried ``d<seen>`` (its writer's read is unknown):
+    pending or complete, it is the head, and nothing after it is a source."""
+    older = "flag-rollback:20261129T0400Z:checkout"
+    pending = Deployment(2, "flags", 2, "ROLLED_BACK", older)
+    plan = lineage.plan(env(person(1, 1, "COMPLETE"), pending))
+    assert plan is not None
+    assert (plan.head, plan.sources, plan.seen) == (pending, (), 2)
+    complete = Deployment(2, "flags", 2, "COMPLETE", older)
+    plan = lineage.plan(env(person(1, 1, "COMPLETE"), complete))
+    assert plan is not None
+    assert (plan.head, plan.sources, plan.seen) == (complete, (), 2)
+
+
 def test_nothing_complete_is_no_plan():
     assert lineage.plan(env(own(1, 1, "BAKING", seen=0))) is None
 
@@ -132,6 +146,32 @@ def test_the_deployments_that_slipped_in_are_those_between_the_read_and_the_star
     )
     slipped = lineage.slipped_in(env(*rows), 1, 5)
     assert [item.number for item in slipped] == [2]
+
+
+def test_a_persons_complete_deployment_and_an_own_stopped_one_both_slipped_in():
+    """Each needs one of the two marks: COMPLETE (a person's) or own (a stopped rollback)."""
+    rows = (
+        person(1, 1, "COMPLETE"),
+        person(2, 5, "COMPLETE"),  # a person's, completed: its disabled flags are served
+        own(3, 6, "ROLLED_BACK", seen=1),  # another invocation's, stopped before completing
+        own(4, 3, "BAKING", seen=1),  # ours: read up to 1, started as 4
+    )
+    slipped = lineage.slipped_in(env(*rows), 1, 4)
+    assert [item.number for item in slipped] == [3, 2]
+
+
+def test_merge_copies_the_others_flag_entry_whole_not_shared():
+    """A nested value of the merged entry is the merged document's own: changing it (as a
+    later rollback or restore of the merged document may) leaves the other document alone."""
+    data = copy.deepcopy(FREEFORM_DOC)
+    data["flags"]["cart"]["audience"] = {"regions": ["eu-west-1"]}
+    base = parse(data)
+    other = flags.disable(base, ["cart"], reason="r", now="t").document
+    assert other is not None
+    merged = lineage.merge_disabled(base, other)
+    assert merged.data["flags"]["cart"] == other.data["flags"]["cart"]
+    merged.data["flags"]["cart"]["audience"]["regions"].append("us-east-1")
+    assert other.data["flags"]["cart"]["audience"] == {"regions": ["eu-west-1"]}
 
 
 def test_merge_of_a_multi_variant_flag_turns_off_every_variant():
