@@ -151,6 +151,36 @@ def test_the_diff_shows_exactly_the_restored_value():
     ]
 
 
+def test_the_diff_keeps_non_ascii_names_readable():
+    before = '{"values": {"café": {"enabled": false}}}'.encode()
+    after = '{"values": {"café": {"enabled": true}}}'.encode()
+    assert restore_policy.document_diff(before, after, 7) == [
+        "--- deployed version 7",
+        "+++ after restore",
+        "@@ -1,7 +1,7 @@",
+        " {",
+        '   "values": {',
+        '     "café": {',
+        '-      "enabled": false',
+        '+      "enabled": true',
+        "     }",
+        "   }",
+        " }",
+    ]
+
+
+def test_the_diff_of_content_that_is_not_json_is_its_text_with_bad_bytes_replaced():
+    diff = restore_policy.document_diff(b"\xff not json\nsame", b"not json either\nsame", None)
+    assert diff == [
+        "--- deployed",
+        "+++ after restore",
+        "@@ -1,2 +1,2 @@",
+        "-\ufffd not json",
+        "+not json either",
+        " same",
+    ]
+
+
 BASE = {
     "APPCONFIG_APPLICATION_ID": "abc1234",
     "APPCONFIG_ENVIRONMENT_ID": "env0001",
