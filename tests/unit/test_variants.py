@@ -302,10 +302,32 @@ def test_a_description_carries_the_multi_variant_records_exactly():
         "",
         "flag-rollback rollback. Reason: r",
         'x Values before rollback: {"checkout":{"base":tr...',
+        "Values before rollback: []",
+        'x Values before rollback: "checkout"',
+        "x Values before rollback: 7",
     ],
 )
 def test_a_description_without_a_whole_record_has_none(description):
     assert variants.recorded(description, "checkout") is None
+
+
+def test_the_record_is_read_back_from_exactly_what_describe_wrote():
+    record = ValuesRecord("checkout", base=False, variants=("staff",), multi_variant=True)
+    assert variants.recorded(variants.describe([record]), "checkout") == record
+
+
+def test_a_reason_quoting_a_record_does_not_replace_the_rollback_s_own():
+    record = ValuesRecord("checkout", base=True, variants=("staff",), multi_variant=True)
+    quoted = 'Values before rollback: {"checkout":{"base":false,"variants":["beta"]}}'
+    text = header_text(f"flag-rollback rollback. {variants.describe([record])} Reason: {quoted}")
+    assert variants.recorded(text, "checkout") == record
+
+
+def test_a_record_read_from_a_description_is_always_of_a_multi_variant_flag():
+    text = 'Values before rollback: {"checkout":{"base":true,"variants":[],"multi_variant":false}}'
+    assert variants.recorded(text, "checkout") == ValuesRecord(
+        "checkout", base=True, variants=(), multi_variant=True
+    )
 
 
 def test_the_rollback_record_says_whether_the_flag_had_variants():
