@@ -80,3 +80,45 @@ def test_restore_without_a_record_is_refused_and_changes_nothing(mv_world: World
     assert outcome["outcome"] == "failed"
     assert "no record" in outcome["detail"]
     assert mv_world.deployed_version() == version
+
+
+# ------------------------------------------------ where the restore finds the rollback's record
+
+
+def all_off() -> dict[str, Any]:
+    """The multi-variant document with every part of checkout off (as a person might leave it)."""
+    document = multi_variant_document()
+    value = document["values"]["checkout"]
+    value["enabled"] = False
+    for variant in value["_variants"]:
+        variant["enabled"] = False
+    return document
+
+
+def restore(world: World) -> dict[str, Any]:
+    (outcome,) = world.invoke({"action": "restore", "flag": "checkout", "reason": "fixed"})[
+        "results"
+    ]
+    return outcome
+
+
+def test_restore_finds_the_record_among_many_pages_of_versions(mv_world: World):
+    before = mv_world.deployed()
+    for _ in range(55):  # older drafts: the record is not on the last page
+        mv_world.create_version(all_off())
+    mv_world.alarm("checkout")
+    for _ in range(55):  # newer drafts: nor on the first (50 versions a page, newest first)
+        mv_world.create_version(all_off())
+    assert restore(mv_world)["outcome"] == "restored"
+    assert mv_world.deployed()["values"]["checkout"] == before["values"]["checkout"]
+
+
+def test_restore_uses_the_newest_rollback_s_record(mv_world: World):
+    mv_world.alarm("checkout")  # the staff and default variants and the base value were on
+    only_beta = all_off()
+    only_beta["values"]["checkout"]["_variants"][1]["enabled"] = True
+    mv_world.deploy(only_beta)  # a person turned on the beta variant alone
+    (again,) = mv_world.alarm("checkout")["results"]
+    assert again["outcome"] == "rolled_back"
+    assert restore(mv_world)["outcome"] == "restored"
+    assert mv_world.deployed()["values"]["checkout"] == only_beta["values"]["checkout"]
