@@ -102,8 +102,14 @@ def test_a_sticky_hold_refuses_every_restore_that_is_not_forced():
     hold = rollbacks_at("2026-11-29T01:00:00Z", "2026-11-29T01:20:00Z", "2026-11-29T01:40:00Z")
     late = "2026-11-29T09:00:00Z"
     why = restore_policy.restore_refusal(hold, late, POLICY, force=False)
-    assert why is not None
-    assert "stays held" in why
+    assert why == (
+        "flag x was rolled back 3 times within 60 minutes (FLAP_LIMIT 3): it stays held "
+        'until a restore with "force": true'
+    )
+    odd_window = replace(POLICY, flap_window_s=7259)  # whole minutes, rounded down
+    assert "within 120 minutes" in str(
+        restore_policy.restore_refusal(hold, late, odd_window, force=False)
+    )
     assert restore_policy.restore_refusal(hold, late, POLICY, force=True) is None
 
 
@@ -114,9 +120,33 @@ def test_nothing_to_lift_means_nothing_to_refuse():
 def test_release_lifts_the_hold_and_keeps_the_history():
     hold = restore_policy.record_rollback(None, facts("2026-11-29T03:00:00Z"), POLICY)
     released = restore_policy.release(hold, "2026-11-29T04:00:00Z", "fixed in 1.2.3", 9)
-    assert released.state == HoldState.RELEASED
-    assert (released.released_reason, released.restored_version) == ("fixed in 1.2.3", 9)
-    assert released.rollbacks == hold.rollbacks
+    assert released == Hold(
+        "x",
+        HoldState.RELEASED,
+        Actor.ALARM,
+        "2026-11-29T03:00:00Z",
+        "error rate",
+        alarm="FeatureFlag-x-ErrorRate",
+        disabled_version=5,
+        rollbacks=hold.rollbacks,
+        sticky=False,
+        released_at="2026-11-29T04:00:00Z",
+        released_reason="fixed in 1.2.3",
+        restored_version=9,
+    )
+
+
+def test_release_of_a_sticky_hold_is_no_longer_sticky():
+    hold = rollbacks_at("2026-11-29T01:00:00Z", "2026-11-29T01:20:00Z", "2026-11-29T01:40:00Z")
+    assert hold is not None
+    assert hold.sticky
+    released = restore_policy.release(hold, "2026-11-29T09:00:00Z", "forced", 12)
+    assert (released.state, released.sticky, released.released_at) == (
+        HoldState.RELEASED,
+        False,
+        "2026-11-29T09:00:00Z",
+    )
+    assert restore_policy.flap_note(released, POLICY) is None
 
 
 def test_the_stored_form_round_trips_and_rejects_what_is_not_a_hold():
