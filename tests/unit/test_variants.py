@@ -168,7 +168,33 @@ def test_a_values_record_does_not_apply_to_freeform_documents():
     document = flags.parse_document(b'{"flags": {"a": {"enabled": false}}}', "application/json")
     with pytest.raises(PermanentError) as caught:
         flags.restore_values(document, ValuesRecord("a", base=True))
-    assert caught.value.code == "bad_record"
+    assert (caught.value.code, caught.value.message) == (
+        "bad_record",
+        "a values record applies to feature flag documents",
+    )
+
+
+def test_restore_of_a_variant_alone_turns_on_and_reports_only_that_variant():
+    only_beta = multi_variant()
+    value = only_beta["values"]["checkout"]
+    value["enabled"] = False
+    for variant in value[VARIANTS]:
+        variant["enabled"] = variant["name"] == "beta"
+    change = flags.disable(parse(only_beta), ["checkout"], reason="r", now=NOW)
+    (record,) = change.records
+    assert record == ValuesRecord("checkout", base=False, variants=("beta",), multi_variant=True)
+    restored = flags.enable(change.document, "checkout", now=LATER, record=record)
+    assert restored.document.data == only_beta
+    assert restored.restored_values == {"variants": ["beta"]}
+
+
+def test_turning_back_on_says_what_it_turned_on_and_keeps_the_record_s_kind():
+    value = multi_variant()["values"]["checkout"]
+    variants.turn_off(value, "checkout")
+    record = ValuesRecord("checkout", base=True, variants=("beta", "gone"), multi_variant=True)
+    assert variants.turn_back_on(value, record) == ValuesRecord(
+        "checkout", base=True, variants=("beta",), multi_variant=True
+    )
 
 
 # ----------------------------------------------------------------- property tests
