@@ -112,8 +112,33 @@ def test_restore_without_a_record_refuses_a_multi_variant_flag():
     rolled = flags.disable(parse(multi_variant()), ["checkout"], reason="r", now=NOW).document
     with pytest.raises(PermanentError) as caught:
         flags.enable(rolled, "checkout", now=LATER)
-    assert caught.value.code == "restore_unrecorded"
-    assert "checkout" in caught.value.message
+    assert (caught.value.code, caught.value.message) == (
+        "restore_unrecorded",
+        "flag 'checkout' has variants and there is no record of which were on before the "
+        "rollback: enable them in a new version of the configuration",
+    )
+
+
+def test_restore_without_a_record_of_a_multi_variant_flag_that_is_on_changes_nothing():
+    again = flags.enable(parse(multi_variant()), "checkout", now=LATER)
+    assert (again.document, again.changed, again.unchanged, again.missing) == (
+        None,
+        (),
+        ("checkout",),
+        (),
+    )
+
+
+def test_restore_of_values_without_a_flag_definition_reports_the_flag_missing():
+    data = multi_variant()
+    data["values"]["ghost"] = {"enabled": False, VARIANTS: [{"name": "a", "enabled": False}]}
+    change = flags.enable(parse(data), "ghost", now=LATER)
+    assert (change.document, change.changed, change.unchanged, change.missing) == (
+        None,
+        (),
+        (),
+        ("ghost",),
+    )
 
 
 def test_restore_matches_variants_by_name_after_a_person_edited_them():
