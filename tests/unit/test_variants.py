@@ -213,6 +213,16 @@ def test_restore_of_a_variant_alone_turns_on_and_reports_only_that_variant():
     assert restored.restored_values == {"variants": ["beta"]}
 
 
+def test_an_unnamed_variant_is_turned_off_and_recorded_by_an_empty_name():
+    value = {"enabled": False, VARIANTS: [{"enabled": True}, {"name": "b", "enabled": True}]}
+    record = variants.turn_off(value, "checkout")
+    assert record == ValuesRecord("checkout", base=False, variants=("", "b"), multi_variant=True)
+    assert value == {
+        "enabled": False,
+        VARIANTS: [{"enabled": False}, {"name": "b", "enabled": False}],
+    }
+
+
 def test_turning_back_on_says_what_it_turned_on_and_keeps_the_record_s_kind():
     value = multi_variant()["values"]["checkout"]
     variants.turn_off(value, "checkout")
