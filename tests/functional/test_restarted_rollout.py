@@ -115,3 +115,37 @@ def test_a_failed_read_of_the_rollback_s_deployment_is_the_restart_error(world: 
             "injected BadRequestException",
         )
     ]
+
+
+def test_a_rollout_read_without_its_details_is_stopped_and_not_restarted(world: World):
+    """GetDeployment answers the rollout's state alone: it is stopped for the rollback, listed
+    with what is known, and not restarted (there is no version to restart)."""
+    other = other_rollout(world)
+    reads: list[int] = []
+
+    def keep_only_the_state(parsed: dict[str, Any], **_: object) -> None:
+        reads.append(1)
+        if len(reads) == 1:
+            for key in [key for key in parsed if key not in {"State", "ResponseMetadata"}]:
+                del parsed[key]
+
+    clients.appconfig().meta.events.register(
+        "after-call.appconfig.GetDeployment", keep_only_the_state
+    )
+    (outcome,) = world.alarm("checkout")["results"]
+    assert outcome["outcome"] == "rolled_back"
+    (stopped,) = outcome["preempted"]
+    assert stopped["restart_error"]
+    assert stopped == {
+        "deployment_number": other["number"],
+        "profile_id": "",
+        "profile_name": "",
+        "version": "",
+        "strategy_id": "",
+        "state": "DEPLOYING",
+        "description": "",
+        "restarted_as": None,
+        "restart_error": stopped["restart_error"],
+    }
+    assert deployment(world, other["number"])["State"] == "ROLLED_BACK"
+    assert [d["ConfigurationName"] for d in world.deployments()].count("web-config") == 1
