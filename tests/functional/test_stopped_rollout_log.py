@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from flag_rollback import clients
 from flag_rollback.errors import TransientError
 
 from emulator.core.config import set_deployment_time_factor
@@ -71,3 +72,24 @@ def test_a_stop_that_keeps_failing_names_the_call(world: World, faults: Faults):
         "StopDeployment failed: InternalFailure: injected InternalFailure",
     )
     assert world.deployments()[0]["DeploymentNumber"] == number  # nothing deployed after it
+
+
+def test_a_stop_answered_without_a_state_is_logged_with_an_empty_state(world: World, capsys):
+    number, version = person_rollout(world)
+
+    def drop_the_state(parsed: dict[str, Any], **_: object) -> None:
+        parsed.pop("State", None)
+
+    clients.appconfig().meta.events.register("after-call.appconfig.StopDeployment", drop_the_state)
+    capsys.readouterr()
+    (outcome,) = world.alarm("checkout")["results"]
+    assert outcome["outcome"] == "rolled_back"
+    assert decisions(capsys.readouterr().out, "stopped_deployment") == [
+        {
+            "level": "INFO",
+            "decision": "stopped_deployment",
+            "deployment": number,
+            "version": version,
+            "state": "",
+        }
+    ]
