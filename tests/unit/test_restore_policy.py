@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from flag_rollback import holds, restore_policy
@@ -35,6 +36,13 @@ def rollbacks_at(*times: str) -> Hold | None:
         if stamp != times[-1]:
             hold = restore_policy.release(hold, stamp, "fixed", 6)
     return hold
+
+
+def test_a_stamp_the_function_wrote_is_read_as_utc():
+    assert restore_policy.parse_time("2026-11-29T03:00:00Z") == datetime(
+        2026, 11, 29, 3, 0, 0, tzinfo=UTC
+    )
+    assert restore_policy.parse_time("2026-11-29 03:00") is None
 
 
 def test_a_rollback_by_an_alarm_holds_the_flag_with_who_when_why_and_version():
