@@ -101,3 +101,28 @@ def test_a_listing_that_fails_after_a_refused_token_names_the_call(
         "ListHostedConfigurationVersions failed: BadRequestException: injected BadRequestException",
     )
     assert world.deployed_version() == 1
+
+
+@pytest.mark.parametrize("label", ["flag-rollback:20261129T000000Z-x", "flag-restore:20261129T0-y"])
+def test_a_newer_version_another_invocation_wrote_makes_the_rollback_plan_again(
+    world: World, faults: Faults, label: str
+):
+    """A lost race with another invocation (its label says so) is planned again on what is
+    deployed then; a person's draft would only move the token (test_version_lock.py)."""
+    world.create_version(DRAFT, label=label)
+    calls = faults.count_calls()
+    (outcome,) = world.alarm("checkout")["results"]
+    assert (outcome["outcome"], outcome["new_version"]) == ("rolled_back", 3)
+    assert calls == [
+        "DescribeAlarms",
+        "GetConfigurationProfile",
+        "ListDeployments",
+        "GetHostedConfigurationVersion",
+        "CreateHostedConfigurationVersion",
+        "ListHostedConfigurationVersions",
+        "ListDeployments",  # planned again
+        "GetHostedConfigurationVersion",
+        "CreateHostedConfigurationVersion",
+        "StartDeployment",
+        "Publish",
+    ]
