@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from flag_rollback import holds, restore_policy
@@ -35,6 +36,13 @@ def rollbacks_at(*times: str) -> Hold | None:
         if stamp != times[-1]:
             hold = restore_policy.release(hold, stamp, "fixed", 6)
     return hold
+
+
+def test_a_stamp_the_function_wrote_is_read_as_utc():
+    assert restore_policy.parse_time("2026-11-29T03:00:00Z") == datetime(
+        2026, 11, 29, 3, 0, 0, tzinfo=UTC
+    )
+    assert restore_policy.parse_time("2026-11-29 03:00") is None
 
 
 def test_a_rollback_by_an_alarm_holds_the_flag_with_who_when_why_and_version():
@@ -102,8 +110,14 @@ def test_a_sticky_hold_refuses_every_restore_that_is_not_forced():
     hold = rollbacks_at("2026-11-29T01:00:00Z", "2026-11-29T01:20:00Z", "2026-11-29T01:40:00Z")
     late = "2026-11-29T09:00:00Z"
     why = restore_policy.restore_refusal(hold, late, POLICY, force=False)
-    assert why is not None
-    assert "stays held" in why
+    assert why == (
+        "flag x was rolled back 3 times within 60 minutes (FLAP_LIMIT 3): it stays held "
+        'until a restore with "force": true'
+    )
+    odd_window = replace(POLICY, flap_window_s=7259)  # whole minutes, rounded down
+    assert "within 120 minutes" in str(
+        restore_policy.restore_refusal(hold, late, odd_window, force=False)
+    )
     assert restore_policy.restore_refusal(hold, late, POLICY, force=True) is None
 
 
@@ -114,9 +128,33 @@ def test_nothing_to_lift_means_nothing_to_refuse():
 def test_release_lifts_the_hold_and_keeps_the_history():
     hold = restore_policy.record_rollback(None, facts("2026-11-29T03:00:00Z"), POLICY)
     released = restore_policy.release(hold, "2026-11-29T04:00:00Z", "fixed in 1.2.3", 9)
-    assert released.state == HoldState.RELEASED
-    assert (released.released_reason, released.restored_version) == ("fixed in 1.2.3", 9)
-    assert released.rollbacks == hold.rollbacks
+    assert released == Hold(
+        "x",
+        HoldState.RELEASED,
+        Actor.ALARM,
+        "2026-11-29T03:00:00Z",
+        "error rate",
+        alarm="FeatureFlag-x-ErrorRate",
+        disabled_version=5,
+        rollbacks=hold.rollbacks,
+        sticky=False,
+        released_at="2026-11-29T04:00:00Z",
+        released_reason="fixed in 1.2.3",
+        restored_version=9,
+    )
+
+
+def test_release_of_a_sticky_hold_is_no_longer_sticky():
+    hold = rollbacks_at("2026-11-29T01:00:00Z", "2026-11-29T01:20:00Z", "2026-11-29T01:40:00Z")
+    assert hold is not None
+    assert hold.sticky
+    released = restore_policy.release(hold, "2026-11-29T09:00:00Z", "forced", 12)
+    assert (released.state, released.sticky, released.released_at) == (
+        HoldState.RELEASED,
+        False,
+        "2026-11-29T09:00:00Z",
+    )
+    assert restore_policy.flap_note(released, POLICY) is None
 
 
 def test_the_stored_form_round_trips_and_rejects_what_is_not_a_hold():
@@ -148,6 +186,36 @@ def test_the_diff_shows_exactly_the_restored_value():
     assert [line for line in diff if line.startswith(("-", "+"))][2:] == [
         '-      "enabled": false',
         '+      "enabled": true',
+    ]
+
+
+def test_the_diff_keeps_non_ascii_names_readable():
+    before = '{"values": {"café": {"enabled": false}}}'.encode()
+    after = '{"values": {"café": {"enabled": true}}}'.encode()
+    assert restore_policy.document_diff(before, after, 7) == [
+        "--- deployed version 7",
+        "+++ after restore",
+        "@@ -1,7 +1,7 @@",
+        " {",
+        '   "values": {',
+        '     "café": {',
+        '-      "enabled": false',
+        '+      "enabled": true',
+        "     }",
+        "   }",
+        " }",
+    ]
+
+
+def test_the_diff_of_content_that_is_not_json_is_its_text_with_bad_bytes_replaced():
+    diff = restore_policy.document_diff(b"\xff not json\nsame", b"not json either\nsame", None)
+    assert diff == [
+        "--- deployed",
+        "+++ after restore",
+        "@@ -1,2 +1,2 @@",
+        "-\ufffd not json",
+        "+not json either",
+        " same",
     ]
 
 

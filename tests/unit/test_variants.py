@@ -112,8 +112,33 @@ def test_restore_without_a_record_refuses_a_multi_variant_flag():
     rolled = flags.disable(parse(multi_variant()), ["checkout"], reason="r", now=NOW).document
     with pytest.raises(PermanentError) as caught:
         flags.enable(rolled, "checkout", now=LATER)
-    assert caught.value.code == "restore_unrecorded"
-    assert "checkout" in caught.value.message
+    assert (caught.value.code, caught.value.message) == (
+        "restore_unrecorded",
+        "flag 'checkout' has variants and there is no record of which were on before the "
+        "rollback: enable them in a new version of the configuration",
+    )
+
+
+def test_restore_without_a_record_of_a_multi_variant_flag_that_is_on_changes_nothing():
+    again = flags.enable(parse(multi_variant()), "checkout", now=LATER)
+    assert (again.document, again.changed, again.unchanged, again.missing) == (
+        None,
+        (),
+        ("checkout",),
+        (),
+    )
+
+
+def test_restore_of_values_without_a_flag_definition_reports_the_flag_missing():
+    data = multi_variant()
+    data["values"]["ghost"] = {"enabled": False, VARIANTS: [{"name": "a", "enabled": False}]}
+    change = flags.enable(parse(data), "ghost", now=LATER)
+    assert (change.document, change.changed, change.unchanged, change.missing) == (
+        None,
+        (),
+        (),
+        ("ghost",),
+    )
 
 
 def test_restore_matches_variants_by_name_after_a_person_edited_them():
@@ -168,7 +193,43 @@ def test_a_values_record_does_not_apply_to_freeform_documents():
     document = flags.parse_document(b'{"flags": {"a": {"enabled": false}}}', "application/json")
     with pytest.raises(PermanentError) as caught:
         flags.restore_values(document, ValuesRecord("a", base=True))
-    assert caught.value.code == "bad_record"
+    assert (caught.value.code, caught.value.message) == (
+        "bad_record",
+        "a values record applies to feature flag documents",
+    )
+
+
+def test_restore_of_a_variant_alone_turns_on_and_reports_only_that_variant():
+    only_beta = multi_variant()
+    value = only_beta["values"]["checkout"]
+    value["enabled"] = False
+    for variant in value[VARIANTS]:
+        variant["enabled"] = variant["name"] == "beta"
+    change = flags.disable(parse(only_beta), ["checkout"], reason="r", now=NOW)
+    (record,) = change.records
+    assert record == ValuesRecord("checkout", base=False, variants=("beta",), multi_variant=True)
+    restored = flags.enable(change.document, "checkout", now=LATER, record=record)
+    assert restored.document.data == only_beta
+    assert restored.restored_values == {"variants": ["beta"]}
+
+
+def test_an_unnamed_variant_is_turned_off_and_recorded_by_an_empty_name():
+    value = {"enabled": False, VARIANTS: [{"enabled": True}, {"name": "b", "enabled": True}]}
+    record = variants.turn_off(value, "checkout")
+    assert record == ValuesRecord("checkout", base=False, variants=("", "b"), multi_variant=True)
+    assert value == {
+        "enabled": False,
+        VARIANTS: [{"enabled": False}, {"name": "b", "enabled": False}],
+    }
+
+
+def test_turning_back_on_says_what_it_turned_on_and_keeps_the_record_s_kind():
+    value = multi_variant()["values"]["checkout"]
+    variants.turn_off(value, "checkout")
+    record = ValuesRecord("checkout", base=True, variants=("beta", "gone"), multi_variant=True)
+    assert variants.turn_back_on(value, record) == ValuesRecord(
+        "checkout", base=True, variants=("beta",), multi_variant=True
+    )
 
 
 # ----------------------------------------------------------------- property tests
@@ -302,10 +363,32 @@ def test_a_description_carries_the_multi_variant_records_exactly():
         "",
         "flag-rollback rollback. Reason: r",
         'x Values before rollback: {"checkout":{"base":tr...',
+        "Values before rollback: []",
+        'x Values before rollback: "checkout"',
+        "x Values before rollback: 7",
     ],
 )
 def test_a_description_without_a_whole_record_has_none(description):
     assert variants.recorded(description, "checkout") is None
+
+
+def test_the_record_is_read_back_from_exactly_what_describe_wrote():
+    record = ValuesRecord("checkout", base=False, variants=("staff",), multi_variant=True)
+    assert variants.recorded(variants.describe([record]), "checkout") == record
+
+
+def test_a_reason_quoting_a_record_does_not_replace_the_rollback_s_own():
+    record = ValuesRecord("checkout", base=True, variants=("staff",), multi_variant=True)
+    quoted = 'Values before rollback: {"checkout":{"base":false,"variants":["beta"]}}'
+    text = header_text(f"flag-rollback rollback. {variants.describe([record])} Reason: {quoted}")
+    assert variants.recorded(text, "checkout") == record
+
+
+def test_a_record_read_from_a_description_is_always_of_a_multi_variant_flag():
+    text = 'Values before rollback: {"checkout":{"base":true,"variants":[],"multi_variant":false}}'
+    assert variants.recorded(text, "checkout") == ValuesRecord(
+        "checkout", base=True, variants=(), multi_variant=True
+    )
 
 
 def test_the_rollback_record_says_whether_the_flag_had_variants():
