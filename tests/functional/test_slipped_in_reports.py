@@ -1,0 +1,83 @@
+"""What a rollback reports when people deploy while it runs (lineage.py, Reporting).
+
+A person's deployments started between the rollback's read and its StartDeployment are
+read after the start: a flag one of them turned off was turned off before the rollback's
+deployment, so the rollback does not report (notify, count) it again. The person's
+deployments are made from botocore hooks of the function's own AppConfig client, at the
+exact point of the interleaving, through the tests' own clients.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from flag_rollback import clients
+
+from tests.events import FREEFORM_DOC
+from tests.functional.world import World
+
+
+def document(*off: str) -> dict[str, Any]:
+    """The world's document with the given flags turned off by hand."""
+    changed = copy.deepcopy(FREEFORM_DOC)
+    for name in off:
+        changed["flags"][name]["enabled"] = False
+    return changed
+
+
+def once(action: Any) -> Any:
+    """A botocore hook that runs ``action`` the first time only."""
+    done: list[bool] = []
+
+    def hook(**_: object) -> None:
+        if not done:
+            done.append(True)
+            action()
+
+    return hook
+
+
+def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(world: World):
+    """Between the rollback's read and its start a person deploys cart off, then checkout
+    off (two deployments, the newer one turning off the requested flag); right after the
+    start, a third one (checkout off again) becomes the last COMPLETE deployment, so the
+    re-plan's documents include neither of the two that slipped in. Every deployment that
+    slipped in counts, whatever its age: checkout is not reported, nothing is notified."""
+
+    def slip_in() -> None:
+        world.deploy(document("cart"))
+        world.deploy(document("checkout"))
+
+    def deploy_after() -> None:
+        world.wait_idle()
+        world.deploy(document("checkout"))
+
+    events = clients.appconfig().meta.events
+    events.register("before-call.appconfig.StartDeployment", once(slip_in))
+    events.register("after-call.appconfig.StartDeployment", once(deploy_after))
+
+    (outcome,) = world.invoke({"action": "rollback", "flag": "checkout", "reason": "bad"})[
+        "results"
+    ]
+
+    numbers = [item["DeploymentNumber"] for item in world.deployments()]
+    assert numbers == [5, 4, 3, 2, 1]  # 4 is the rollback's, 2 and 3 slipped in before it
+    assert {key: value for key, value in outcome.items() if key != "state"} == {
+        "action": "rollback",
+        "outcome": "no_change",
+        "flags": ["checkout"],
+        "alarm": None,
+        "reason": "bad",
+        "old_version": 1,
+        "new_version": 2,
+        "deployment_number": 4,
+        "dry_run": False,
+        "unchanged": ["checkout"],
+        "missing": [],
+        "detail": "a deployment started between this rollback's read and its own had "
+        "already disabled them",
+        "preempted": [],
+    }
+    assert world.notifications() == []
+    assert world.deployed()["flags"]["checkout"]["enabled"] is False
