@@ -10,8 +10,10 @@ exact point of the interleaving, through the tests' own clients.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
+import pytest
 from flag_rollback import clients
 
 from tests.events import FREEFORM_DOC
@@ -38,7 +40,9 @@ def once(action: Any) -> Any:
     return hook
 
 
-def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(world: World):
+def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(
+    world: World, capsys: pytest.CaptureFixture[str]
+):
     """Between the rollback's read and its start a person deploys cart off, then checkout
     off (two deployments, the newer one turning off the requested flag); right after the
     start, a third one (checkout off again) becomes the last COMPLETE deployment, so the
@@ -56,6 +60,7 @@ def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(w
     events = clients.appconfig().meta.events
     events.register("before-call.appconfig.StartDeployment", once(slip_in))
     events.register("after-call.appconfig.StartDeployment", once(deploy_after))
+    capsys.readouterr()
 
     (outcome,) = world.invoke({"action": "rollback", "flag": "checkout", "reason": "bad"})[
         "results"
@@ -80,4 +85,14 @@ def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(w
         "preempted": [],
     }
     assert world.notifications() == []
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (slipped,) = [line for line in logged if line.get("decision") == "deployment_slipped_in"]
+    del slipped["time"], slipped["timestamp"]
+    assert slipped == {
+        "level": "INFO",
+        "decision": "deployment_slipped_in",
+        "version": 2,
+        "deployment": 4,
+        "seen": 1,
+    }
     assert world.deployed()["flags"]["checkout"]["enabled"] is False
