@@ -1,0 +1,110 @@
+"""The whole notification document and the metric lines of a rollback that left a flag
+alone and of one that failed: what subscribers and dashboards receive."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from tests.functional.world import World, alarm_name
+
+REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
+FUNCTION, REGION = "shop-flag-rollback", "eu-west-1"
+
+
+def metrics(capsys: pytest.CaptureFixture[str]) -> list[tuple[str, str, object]]:
+    """(metric, flag dimension, value) for every EMF line."""
+    found = []
+    for line in capsys.readouterr().out.splitlines():
+        record = json.loads(line)
+        if "_aws" in record:
+            (directive,) = record["_aws"]["CloudWatchMetrics"]
+            for metric in directive["Metrics"]:
+                name = metric["Name"]
+                found.append((name, record.get("FeatureFlagName"), record[name]))
+    return found
+
+
+def document(world: World) -> dict[str, Any]:
+    """The only notification's JSON document, its time checked and left out."""
+    (note,) = world.notifications()
+    body = dict(note["Document"])
+    occurred = body.pop("occurred_at")
+    assert datetime.fromisoformat(occurred).tzinfo is not None
+    return body
+
+
+def where(world: World) -> dict[str, object]:
+    return {
+        "schema_version": 1,
+        "source": "flag-rollback",
+        "application_id": world.app_id,
+        "environment_id": world.env_id,
+        "configuration_profile_id": world.profile_id,
+        "function_name": FUNCTION,
+        "region": REGION,
+        "truncated": False,
+        "preempted_rollouts": [],
+    }
+
+
+def test_a_rollback_that_left_an_unknown_flag_alone_says_so(
+    world: World, capsys: pytest.CaptureFixture[str]
+):
+    world.configure(AWS_LAMBDA_FUNCTION_NAME=FUNCTION, AWS_REGION=REGION)
+    capsys.readouterr()
+    (outcome,) = world.alarm("ghost", "checkout")["results"]
+    assert (outcome["outcome"], outcome["missing"]) == ("rolled_back", ["ghost"])
+    assert document(world) == where(world) | {
+        "action": "rollback",
+        "outcome": "rolled_back",
+        "flags": ["checkout"],
+        "alarm": f"{alarm_name('ghost')}, {alarm_name('checkout')}",
+        "reason": REASON,
+        "old_version": 1,
+        "new_version": 2,
+        "deployment_number": 2,
+        "dry_run": False,
+        "error_code": "flag_not_found",
+        "error_message": "not in the deployed configuration, left alone: ghost",
+        "will_retry": False,
+        "hold_note": "On hold: checkout. Deployments that turn a held flag back on are "
+        "refused until it is restored.",
+    }
+    measured = metrics(capsys)
+    assert [(name, flag) for name, flag, _ in measured] == [
+        ("AutomatedRollback", "checkout"),
+        ("RollbackDurationMs", "checkout"),
+        ("RollbackFailed", "ghost"),  # the flag left alone, not the one rolled back
+    ]
+    assert measured[0][2] == measured[2][2] == 1
+
+
+def test_a_failed_rollback_notifies_its_code_and_message_and_counts_its_flag(
+    world: World, capsys: pytest.CaptureFixture[str]
+):
+    world.configure(AWS_LAMBDA_FUNCTION_NAME=FUNCTION, AWS_REGION=REGION)
+    capsys.readouterr()
+    (outcome,) = world.invoke({"action": "rollback", "flag": "ghost", "reason": "bad"})[
+        "results"
+    ]
+    assert outcome["outcome"] == "failed"
+    assert document(world) == where(world) | {
+        "action": "rollback",
+        "outcome": "failed",
+        "flags": ["ghost"],
+        "alarm": None,
+        "reason": "bad",
+        "old_version": None,
+        "new_version": None,
+        "deployment_number": None,
+        "dry_run": False,
+        "error_code": "flag_not_found",
+        "error_message": "flag(s) ghost not in deployed version 1",
+        "will_retry": False,
+        "hold_note": None,
+    }
+    assert metrics(capsys) == [("RollbackFailed", "ghost", 1)]
