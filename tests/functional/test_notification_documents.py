@@ -88,9 +88,7 @@ def test_a_failed_rollback_notifies_its_code_and_message_and_counts_its_flag(
 ):
     world.configure(AWS_LAMBDA_FUNCTION_NAME=FUNCTION, AWS_REGION=REGION)
     capsys.readouterr()
-    (outcome,) = world.invoke({"action": "rollback", "flag": "ghost", "reason": "bad"})[
-        "results"
-    ]
+    (outcome,) = world.invoke({"action": "rollback", "flag": "ghost", "reason": "bad"})["results"]
     assert outcome["outcome"] == "failed"
     assert document(world) == where(world) | {
         "action": "rollback",
