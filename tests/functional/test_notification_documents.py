@@ -4,10 +4,12 @@ alone and of one that failed: what subscribers and dashboards receive."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from typing import Any
 
 import pytest
+from flag_rollback import clients
 
 from tests.functional.world import World, alarm_name
 
@@ -106,3 +108,23 @@ def test_a_failed_rollback_notifies_its_code_and_message_and_counts_its_flag(
         "hold_note": None,
     }
     assert metrics(capsys) == [("RollbackFailed", "ghost", 1)]
+
+
+def test_the_rollback_duration_runs_from_the_events_arrival_to_the_deployment(
+    world: World, capsys: pytest.CaptureFixture[str]
+):
+    """RollbackDurationMs: milliseconds from the invocation's start to the end of the
+    rollback; a StartDeployment held up 300 ms shows in it, and it never exceeds the
+    invocation's own wall time."""
+
+    def slow(**_: object) -> None:
+        time.sleep(0.3)
+
+    clients.appconfig().meta.events.register("before-call.appconfig.StartDeployment", slow)
+    capsys.readouterr()
+    began = time.monotonic()
+    world.alarm("checkout")
+    wall_ms = (time.monotonic() - began) * 1000
+    (duration,) = [value for name, _, value in metrics(capsys) if name == "RollbackDurationMs"]
+    assert isinstance(duration, float)
+    assert 300 <= duration <= wall_ms
