@@ -96,3 +96,40 @@ def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(
         "seen": 1,
     }
     assert world.deployed()["flags"]["checkout"]["enabled"] is False
+
+
+def test_a_rollback_reports_only_the_flags_no_deployment_that_slipped_in_turned_off(
+    world: World,
+):
+    """The rollback of checkout also disables search (its alarm is in ALARM: the storm
+    check). A person turns search off between the rollback's read and its start: the
+    rollback reports checkout rolled back and search unchanged, and holds and notifies
+    checkout alone."""
+    world.put_alarm("search")
+    events = clients.appconfig().meta.events
+    events.register(
+        "before-call.appconfig.StartDeployment", once(lambda: world.deploy(document("search")))
+    )
+
+    (outcome,) = world.invoke({"action": "rollback", "flag": "checkout", "reason": "bad"})[
+        "results"
+    ]
+
+    assert {key: value for key, value in outcome.items() if key != "state"} == {
+        "action": "rollback",
+        "outcome": "rolled_back",
+        "flags": ["checkout"],
+        "alarm": None,
+        "reason": "bad",
+        "old_version": 1,
+        "new_version": 2,
+        "deployment_number": 3,
+        "dry_run": False,
+        "unchanged": ["search"],
+        "missing": [],
+        "detail": "",
+        "preempted": [],
+    }
+    assert [note["Document"]["flags"] for note in world.notifications()] == [["checkout"]]
+    deployed = world.deployed()["flags"]
+    assert (deployed["checkout"]["enabled"], deployed["search"]["enabled"]) == (False, False)
