@@ -13,6 +13,7 @@ from flag_rollback.errors import SettingsError
 
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC, alarm_message, sns_event
+from tests.functional.test_foreign_rollout import foreign_rollout
 from tests.functional.world import World, alarm_name
 
 TIME_KEYS = ("time", "timestamp")
@@ -204,4 +205,26 @@ def test_a_version_written_by_a_person_meanwhile_is_logged_as_a_conflict(
             "actual": 2,
             "error": "ConflictException",
         }
+    ]
+
+
+def test_each_wait_for_another_profiles_rollout_is_logged_with_its_holder(
+    world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
+):
+    world.configure(FOREIGN_ROLLOUT="wait")
+    other = foreign_rollout(world, factor=0.0002)  # its hour takes 0.7 s
+    capsys.readouterr()
+    (outcome,) = world.alarm("checkout")["results"]
+    assert outcome["outcome"] == "rolled_back"
+    waits = records(capsys, "environment_busy")
+    assert waits
+    assert waits == [
+        {
+            "level": "INFO",
+            "decision": "environment_busy",
+            "holder": other["number"],
+            "profile": "web-config",
+            "attempt": attempt,
+        }
+        for attempt in range(len(waits))
     ]
