@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import pytest
-from flag_rollback import clients
+from flag_rollback import clients, service
+from flag_rollback.errors import TransientError
 
+from tests.functional.faults import Faults
 from tests.functional.world import World, alarm_name
 
 REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
@@ -128,3 +131,44 @@ def test_the_rollback_duration_runs_from_the_events_arrival_to_the_deployment(
     (duration,) = [value for name, _, value in metrics(capsys) if name == "RollbackDurationMs"]
     assert isinstance(duration, float)
     assert 300 <= duration <= wall_ms
+
+
+@pytest.mark.usefixtures("fast_retries")
+@pytest.mark.parametrize(
+    ("operation", "code", "message"),
+    [
+        (
+            "StartDeployment",
+            "environment_busy",
+            lambda: "the environment stayed busy; Lambda will retry",
+        ),
+        (
+            "CreateHostedConfigurationVersion",
+            "lost_race",
+            lambda: f"gave up after {service.TIMING.max_cycles} concurrent changes",
+        ),
+    ],
+)
+def test_a_rollback_that_runs_out_of_retries_notifies_that_lambda_will_retry(
+    world: World, faults: Faults, operation: str, code: str, message: Callable[[], str]
+):
+    world.configure(AWS_LAMBDA_FUNCTION_NAME=FUNCTION, AWS_REGION=REGION)
+    faults.inject("appconfig", operation, "conflict")
+    with pytest.raises(TransientError) as caught:
+        world.alarm("checkout")
+    assert (caught.value.code, caught.value.message) == (code, message())
+    assert document(world) == where(world) | {
+        "action": "rollback",
+        "outcome": "failed",
+        "flags": ["checkout"],
+        "alarm": alarm_name("checkout"),
+        "reason": REASON,
+        "old_version": None,
+        "new_version": None,
+        "deployment_number": None,
+        "dry_run": False,
+        "error_code": code,
+        "error_message": message(),
+        "will_retry": True,
+        "hold_note": None,
+    }
