@@ -133,3 +133,38 @@ def test_a_rollback_reports_only_the_flags_no_deployment_that_slipped_in_turned_
     assert [note["Document"]["flags"] for note in world.notifications()] == [["checkout"]]
     deployed = world.deployed()["flags"]
     assert (deployed["checkout"]["enabled"], deployed["search"]["enabled"]) == (False, False)
+
+
+def test_a_restore_is_reported_by_its_own_last_version_whatever_slipped_in(world: World):
+    """Only a rollback is reduced by what slipped in before it. A person turns the flag
+    off between the restore's read and its start; the restore plans again on that
+    deployment and reports the version it deployed last (and the hold records it)."""
+    world.alarm("checkout")
+    world.put_alarm("checkout", state="OK")
+    events = clients.appconfig().meta.events
+    events.register(
+        "before-call.appconfig.StartDeployment", once(lambda: world.deploy(document("checkout")))
+    )
+
+    (outcome,) = world.invoke({"action": "restore", "flag": "checkout", "reason": "fixed"})[
+        "results"
+    ]
+
+    numbers = [item["DeploymentNumber"] for item in world.deployments()]
+    assert numbers == [5, 4, 3, 2, 1]  # 3 slipped in before the restore's 4; 5 re-planned
+    assert {key: value for key, value in outcome.items() if key != "state"} == {
+        "action": "restore",
+        "outcome": "restored",
+        "flags": ["checkout"],
+        "alarm": None,
+        "reason": "fixed",
+        "old_version": 2,
+        "new_version": 5,
+        "deployment_number": 5,
+        "dry_run": False,
+        "unchanged": [],
+        "missing": [],
+        "detail": "",
+        "preempted": [],
+    }
+    assert outcome["state"]["hold"]["restored_version"] == 5
