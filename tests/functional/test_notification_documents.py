@@ -18,6 +18,9 @@ from tests.functional.world import World, alarm_name
 
 REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
 FUNCTION, REGION = "shop-flag-rollback", "eu-west-1"
+HOLD_NOTE = (
+    "On hold: checkout. Deployments that turn a held flag back on are refused until it is restored."
+)
 
 
 def metrics(capsys: pytest.CaptureFixture[str]) -> list[tuple[str, str, object]]:
@@ -56,36 +59,57 @@ def where(world: World) -> dict[str, object]:
     }
 
 
-def test_a_rollback_that_left_an_unknown_flag_alone_says_so(
+def test_a_rollback_that_left_unknown_flags_alone_says_so(
     world: World, capsys: pytest.CaptureFixture[str]
 ):
     world.configure(AWS_LAMBDA_FUNCTION_NAME=FUNCTION, AWS_REGION=REGION)
     capsys.readouterr()
-    (outcome,) = world.alarm("ghost", "checkout")["results"]
-    assert (outcome["outcome"], outcome["missing"]) == ("rolled_back", ["ghost"])
+    (outcome,) = world.alarm("ghost", "phantom", "checkout")["results"]
+    assert (outcome["outcome"], outcome["missing"]) == ("rolled_back", ["ghost", "phantom"])
+    alarms = ", ".join(alarm_name(name) for name in ("ghost", "phantom", "checkout"))
     assert document(world) == where(world) | {
         "action": "rollback",
         "outcome": "rolled_back",
         "flags": ["checkout"],
-        "alarm": f"{alarm_name('ghost')}, {alarm_name('checkout')}",
+        "alarm": alarms,
         "reason": REASON,
         "old_version": 1,
         "new_version": 2,
         "deployment_number": 2,
         "dry_run": False,
         "error_code": "flag_not_found",
-        "error_message": "not in the deployed configuration, left alone: ghost",
+        "error_message": "not in the deployed configuration, left alone: ghost, phantom",
         "will_retry": False,
-        "hold_note": "On hold: checkout. Deployments that turn a held flag back on are "
-        "refused until it is restored.",
+        "hold_note": HOLD_NOTE,
     }
     measured = metrics(capsys)
     assert [(name, flag) for name, flag, _ in measured] == [
         ("AutomatedRollback", "checkout"),
         ("RollbackDurationMs", "checkout"),
-        ("RollbackFailed", "ghost"),  # the flag left alone, not the one rolled back
+        ("RollbackFailed", "ghost"),  # the flags left alone, not the one rolled back
+        ("RollbackFailed", "phantom"),
     ]
-    assert measured[0][2] == measured[2][2] == 1
+    assert measured[0][2] == measured[2][2] == measured[3][2] == 1
+
+
+def test_a_plain_rollback_notifies_no_error(world: World):
+    world.configure(AWS_LAMBDA_FUNCTION_NAME=FUNCTION, AWS_REGION=REGION)
+    world.alarm("checkout")
+    assert document(world) == where(world) | {
+        "action": "rollback",
+        "outcome": "rolled_back",
+        "flags": ["checkout"],
+        "alarm": alarm_name("checkout"),
+        "reason": REASON,
+        "old_version": 1,
+        "new_version": 2,
+        "deployment_number": 2,
+        "dry_run": False,
+        "error_code": None,
+        "error_message": None,
+        "will_retry": False,
+        "hold_note": HOLD_NOTE,
+    }
 
 
 def test_a_failed_rollback_notifies_its_code_and_message_and_counts_its_flag(
