@@ -107,3 +107,28 @@ def test_decision_lines_carry_their_level_and_a_timestamp(capsys: pytest.Capture
 def test_a_strange_lambda_log_level_is_treated_as_unknown():
     assert load_settings(BASE | {"AWS_LAMBDA_LOG_LEVEL": "loud"}).log_level is None
     assert load_settings(BASE | {"AWS_LAMBDA_LOG_LEVEL": "warn"}).log_level == "WARN"
+
+
+def test_notification_failures_outside_lambda_are_counted_for_an_unknown_function(
+    capsys: pytest.CaptureFixture[str],
+):
+    outside = {key: value for key, value in BASE.items() if key != "AWS_LAMBDA_FUNCTION_NAME"}
+    observe.notification_failed_metric(load_settings(outside | {"AWS_LAMBDA_LOG_LEVEL": "INFO"}))
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert _rfc3339(record.pop("timestamp"))
+    assert isinstance(record["_aws"].pop("Timestamp"), int)
+    assert record == {
+        "level": "INFO",
+        "_aws": {
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": "FeatureFlags",
+                    "Dimensions": [["FunctionName"]],
+                    "Metrics": [{"Name": "NotificationFailed", "Unit": "Count"}],
+                }
+            ]
+        },
+        "FunctionName": "unknown",
+        "NotificationFailed": 1,
+    }
