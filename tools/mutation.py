@@ -169,8 +169,9 @@ def check(tests: list[str], names: list[str]) -> int:
         ran = subprocess.run(
             [*command, *copies], cwd=mutants, env=env, capture_output=True, check=False
         )
-        verdict = "killed" if ran.returncode == 1 else f"SURVIVED (pytest exit {ran.returncode})"
-        print(f"{verdict}: {name}")
+        # pytest: 1 = a test failed (killed), 0 = all passed; anything else is no verdict.
+        verdicts = {1: "killed", 0: "SURVIVED"}
+        print(f"{verdicts.get(ran.returncode, f'ERROR (pytest exit {ran.returncode})')}: {name}")
         if ran.returncode != 1:
             lived.append(name)
     return 1 if lived else 0
