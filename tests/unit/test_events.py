@@ -182,6 +182,14 @@ NO_MESSAGE = "record has no Sns.Message string"
             {"source": "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change"},
             Rejected("eventbridge", "event is not a CloudWatch Alarm State Change"),
         ),
+        (
+            {"detail-type": "EC2 Instance State-change Notification", "action": "rollback"},
+            Rejected("eventbridge", "event is not a CloudWatch Alarm State Change"),
+        ),
+        (
+            {"source": "aws.cloudwatch", "action": "rollback"},
+            Rejected("eventbridge", "event is not a CloudWatch Alarm State Change"),
+        ),
     ],
 )
 def test_each_refused_event_names_its_source_and_what_is_wrong(event, rejected):
