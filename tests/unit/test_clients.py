@@ -121,6 +121,7 @@ def test_each_failure_becomes_an_error_whose_code_and_message_say_what_aws_answe
         raise raised
     assert type(caught.value) is kind
     assert (caught.value.code, caught.value.message) == (code, message)
+    assert str(caught.value) == message  # what Lambda reports as errorMessage when raised
 
 
 def test_an_answer_without_an_error_code_has_an_empty_code():
