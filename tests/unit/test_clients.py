@@ -5,6 +5,10 @@ Creating a client sends nothing, so no AWS (and no emulator) is needed.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError
 from botocore.parsers import ResponseParserError
@@ -67,3 +71,76 @@ def test_an_error_already_classified_passes_unchanged():
     ):
         raise conflict
     assert caught.value is conflict
+
+
+def client_error(error: dict[str, str] | None) -> ClientError:
+    return ClientError({} if error is None else {"Error": error}, "StartDeployment")
+
+
+@pytest.mark.parametrize(
+    ("raised", "kind", "code", "message"),
+    [
+        (
+            ConnectTimeoutError(endpoint_url="https://appconfig"),
+            TransientError,
+            "aws_unavailable",
+            'StartDeployment failed: Connect timeout on endpoint URL: "https://appconfig"',
+        ),
+        (
+            client_error({"Code": "BadRequestException", "Message": "bad strategy"}),
+            PermanentError,
+            "aws_rejected",
+            "StartDeployment failed: BadRequestException: bad strategy",
+        ),
+        (
+            client_error({"Code": "ResourceNotFoundException", "Message": "no environment"}),
+            TransientError,
+            "setup_broken",
+            "StartDeployment failed: ResourceNotFoundException: no environment"
+            " (fix the setup; the event is kept)",
+        ),
+        (
+            client_error({"Code": "ConflictException", "Message": "busy"}),
+            TransientError,
+            "aws_unavailable",
+            "StartDeployment failed: ConflictException: busy",
+        ),
+        (
+            client_error({"Code": "InternalServerException"}),
+            TransientError,
+            "aws_unavailable",
+            "StartDeployment failed: InternalServerException: ",
+        ),
+        (client_error(None), TransientError, "aws_unavailable", "StartDeployment failed: : "),
+    ],
+)
+def test_each_failure_becomes_an_error_whose_code_and_message_say_what_aws_answered(
+    raised: Exception, kind: type, code: str, message: str
+):
+    with pytest.raises(kind) as caught, clients.aws_call("StartDeployment"):
+        raise raised
+    assert type(caught.value) is kind
+    assert (caught.value.code, caught.value.message) == (code, message)
+    assert str(caught.value) == message  # what Lambda reports as errorMessage when raised
+
+
+def test_an_answer_without_an_error_code_has_an_empty_code():
+    assert clients.error_code(client_error(None)) == ""
+    assert clients.error_code(client_error({"Message": "m"})) == ""
+    assert clients.error_code(client_error({"Code": "Throttling"})) == "Throttling"
+
+
+COLD_START = """
+from flag_rollback import clients
+made = [clients.appconfig(), clients.cloudwatch(), clients.sns(), clients.ssm()]
+print(" ".join(client.meta.service_model.service_name for client in made))
+"""
+
+
+def test_a_fresh_container_creates_one_client_per_service(region: None):
+    # A new interpreter: the first client of a container also creates its session.
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)}
+    made = subprocess.run(
+        [sys.executable, "-c", COLD_START], env=env, capture_output=True, text=True, check=False
+    )
+    assert (made.returncode, made.stdout, made.stderr) == (0, "appconfig cloudwatch sns ssm\n", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from flag_rollback.events import (
     AlarmChange,
     DirectRequest,
@@ -140,3 +141,93 @@ def test_parser_never_raises_and_returns_only_typed_items(event):
         if isinstance(item, DirectRequest):
             assert item.action in {"rollback", "restore", "status"}
             assert isinstance(item.force, bool)
+
+
+def sns_record(message: object) -> dict:
+    (record,) = sns_event({})["Records"]
+    record["Sns"]["Message"] = message if isinstance(message, str) else json.dumps(message)
+    return record
+
+
+NO_MESSAGE = "record has no Sns.Message string"
+
+
+@pytest.mark.parametrize(
+    ("event", "rejected"),
+    [
+        (None, Rejected("unknown", "event is not a JSON object")),
+        (
+            {"foo": 1},
+            Rejected("unknown", "event is neither SNS, EventBridge nor a direct invocation"),
+        ),
+        ({"Records": []}, Rejected("sns", "event has no Records")),
+        ({"Records": {"a": 1}}, Rejected("sns", "event has no Records")),
+        ({"Records": ["x"]}, Rejected("sns", "record is not an SNS notification")),
+        (
+            {"Records": [sns_record({}) | {"EventSource": "aws:sqs"}]},
+            Rejected("sns", "record is not an SNS notification"),
+        ),
+        (
+            {"Records": [{"Sns": {"Message": 3}}]},
+            Rejected("sns", "record has no Sns.Message string"),
+        ),
+        ({"Records": [{"Sns": "x"}]}, Rejected("sns", "record has no Sns.Message string")),
+        ({"Records": [sns_record("{oops")]}, Rejected("sns", "Sns.Message is not JSON")),
+        ({"Records": [sns_record([1])]}, Rejected("sns", "Sns.Message is not a JSON object")),
+        (
+            eventbridge_event("FeatureFlag-x-ErrorRate", "ALARM") | {"detail-type": "EC2 State"},
+            Rejected("eventbridge", "event is not a CloudWatch Alarm State Change"),
+        ),
+        (
+            {"source": "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change"},
+            Rejected("eventbridge", "event is not a CloudWatch Alarm State Change"),
+        ),
+        (
+            {"detail-type": "EC2 Instance State-change Notification", "action": "rollback"},
+            Rejected("eventbridge", "event is not a CloudWatch Alarm State Change"),
+        ),
+        (
+            {"source": "aws.cloudwatch", "action": "rollback"},
+            Rejected("eventbridge", "event is not a CloudWatch Alarm State Change"),
+        ),
+    ],
+)
+def test_each_refused_event_names_its_source_and_what_is_wrong(event, rejected):
+    assert parse_event(event) == [rejected]
+
+
+def test_an_sns_record_without_an_event_source_is_still_read():
+    record = sns_record(alarm_message("FeatureFlag-x-ErrorRate", "ALARM"))
+    del record["EventSource"]
+    (item,) = parse_event({"Records": [record]})
+    assert isinstance(item, AlarmChange)
+    assert (item.alarm_name, item.new_state) == ("FeatureFlag-x-ErrorRate", "ALARM")
+
+
+def test_an_sns_alarm_change_keeps_every_field_cloudwatch_sent():
+    message = alarm_message("FeatureFlag-x-ErrorRate", "ALARM", old="INSUFFICIENT_DATA")
+    assert parse_event(sns_event(message)) == [
+        AlarmChange(
+            source="sns",
+            alarm_name="FeatureFlag-x-ErrorRate",
+            new_state="ALARM",
+            old_state="INSUFFICIENT_DATA",
+            reason="Threshold Crossed: 1 datapoint [12.0] was greater than the threshold.",
+            changed_at="2026-11-23T10:00:00.000+0000",
+        )
+    ]
+
+
+def test_an_eventbridge_change_without_a_state_time_takes_the_event_time():
+    event = eventbridge_event("FeatureFlag-x-ErrorRate", "OK", old="ALARM")
+    del event["detail"]["state"]["timestamp"]
+    assert parse_event(event) == [
+        AlarmChange(
+            source="eventbridge",
+            alarm_name="FeatureFlag-x-ErrorRate",
+            new_state="OK",
+            old_state="ALARM",
+            reason="Threshold Crossed",
+            changed_at="2026-11-23T10:00:00Z",
+        )
+    ]

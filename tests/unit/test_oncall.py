@@ -81,3 +81,61 @@ def test_without_the_runtime_environment_the_command_has_a_placeholder_and_no_li
     assert "--function-name '<function-name>'" in text
     assert "--region" not in text
     assert "console" not in text
+
+
+def test_a_rollback_email_ends_with_the_exact_commands_and_links_to_copy():
+    text = notify.email_text(note(alarm="FeatureFlag-checkout-ErrorRate"))
+    what_now = text[text.index("\n\nTo restore") :]
+    assert what_now == (
+        "\n\n"
+        "To restore checkout once the cause is fixed:\n"
+        "  aws lambda invoke --function-name shop-flag-rollback --region eu-west-1"
+        " --cli-binary-format raw-in-base64-out"
+        """ --payload '{"action": "restore", "flag": "checkout", "reason": "describe the fix"}'"""
+        " /dev/stdout\n"
+        "\n"
+        "To see the state of checkout:\n"
+        "  aws lambda invoke --function-name shop-flag-rollback --region eu-west-1"
+        " --cli-binary-format raw-in-base64-out"
+        """ --payload '{"action": "status", "flag": "checkout"}' /dev/stdout\n"""
+        "\n"
+        "Console:\n"
+        "  Alarm FeatureFlag-checkout-ErrorRate: https://eu-west-1.console.aws.amazon.com"
+        "/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/FeatureFlag-checkout-ErrorRate\n"
+        "  AppConfig environment: https://eu-west-1.console.aws.amazon.com/systems-manager"
+        "/appconfig/applications/abc1234/environments/env0001?region=eu-west-1\n"
+    )
+
+
+def test_the_restore_command_asks_the_function_for_a_restore_of_that_flag():
+    command = oncall.restore_command("fn", "us-east-1", "checkout")
+    assert payload_of(command) == {
+        "action": "restore",
+        "flag": "checkout",
+        "reason": "describe the fix",
+    }
+
+
+def test_the_status_command_without_function_name_or_region_has_a_placeholder_only():
+    assert oncall.status_command(None, None, "checkout") == (
+        "aws lambda invoke --function-name '<function-name>' --cli-binary-format"
+        """ raw-in-base64-out --payload '{"action": "status", "flag": "checkout"}' /dev/stdout"""
+    )
+
+
+def test_a_flag_name_outside_ascii_is_written_as_it_is_in_the_payload():
+    command = oncall.status_command("fn", "us-east-1", "caf\u00e9")
+    assert """'{"action": "status", "flag": "caf\u00e9"}'""" in command
+
+
+def test_govcloud_and_china_regions_link_to_their_own_consoles():
+    assert oncall.environment_link("us-gov-west-1", "abc1234", "env0001") == (
+        "https://us-gov-west-1.console.amazonaws-us-gov.com/systems-manager/appconfig/"
+        "applications/abc1234/environments/env0001?region=us-gov-west-1"
+    )
+    assert oncall.alarm_link("cn-north-1", "a") == (
+        "https://cn-north-1.console.amazonaws.cn/cloudwatch/home?region=cn-north-1#alarmsV2:alarm/a"
+    )
+    assert oncall.alarm_link("us-east-1", "a") == (
+        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/a"
+    )

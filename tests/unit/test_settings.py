@@ -110,3 +110,89 @@ def test_an_unknown_foreign_rollout_is_refused_by_name():
         load_settings(BASE | {"FOREIGN_ROLLOUT": "stop"})
     assert raised.value.variable == "FOREIGN_ROLLOUT"
     assert "preempt, wait" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("APPCONFIG_APPLICATION_ID", " ", "APPCONFIG_APPLICATION_ID: is required and not set"),
+        (
+            "APPCONFIG_ENVIRONMENT_ID",
+            "Env-1",
+            "APPCONFIG_ENVIRONMENT_ID: 'Env-1' is not an AppConfig ID"
+            " (4-7 lowercase letters/digits)",
+        ),
+        (
+            "APPCONFIG_DEPLOYMENT_STRATEGY_ID",
+            "AllAtOnce",
+            "APPCONFIG_DEPLOYMENT_STRATEGY_ID: 'AllAtOnce' is neither a strategy ID nor a"
+            " predefined AppConfig.* strategy",
+        ),
+        (
+            "NOTIFICATION_TOPIC_ARN",
+            "arn:aws:sqs:us-east-1:123456789012:q",
+            "NOTIFICATION_TOPIC_ARN: 'arn:aws:sqs:us-east-1:123456789012:q'"
+            " is not an SNS topic ARN",
+        ),
+        (
+            "ALARM_NAME_PATTERN",
+            "^FF-(?P<flag>.+$",
+            "ALARM_NAME_PATTERN: '^FF-(?P<flag>.+$' is not a regular expression:"
+            " missing ), unterminated subpattern at position 4",
+        ),
+        (
+            "ALARM_NAME_PATTERN",
+            "^FF-(.+)$",
+            "ALARM_NAME_PATTERN: '^FF-(.+)$' has no named group (?P<flag>...)",
+        ),
+        ("DRY_RUN", "Yes", "DRY_RUN: 'yes' is not 'true' or 'false'"),
+        (
+            "METRICS_NAMESPACE",
+            ":Flags",
+            "METRICS_NAMESPACE: ':Flags' is not a CloudWatch namespace (1-255 ASCII, no AWS/)",
+        ),
+        (
+            "INSUFFICIENT_DATA_ROLLBACK_FLAGS",
+            "[a]",
+            "INSUFFICIENT_DATA_ROLLBACK_FLAGS: '[a]' is not JSON:"
+            " Expecting value: line 1 column 2 (char 1)",
+        ),
+        (
+            "INSUFFICIENT_DATA_ROLLBACK_FLAGS",
+            '"a"',
+            """INSUFFICIENT_DATA_ROLLBACK_FLAGS: '"a"' is not a JSON array of flag names""",
+        ),
+        ("FOREIGN_ROLLOUT", "Stop", "FOREIGN_ROLLOUT: 'stop' is not one of preempt, wait"),
+    ],
+)
+def test_a_bad_value_is_refused_with_a_message_saying_what_is_expected(variable, value, message):
+    with pytest.raises(SettingsError) as raised:
+        load_settings(BASE | {variable: value})
+    assert (raised.value.variable, str(raised.value)) == (variable, message)
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [("debug", "DEBUG"), ("WARN", "WARN"), (" error ", "ERROR"), ("verbose", None), ("", None)],
+)
+def test_lambda_log_level_is_read_in_any_case_and_unknown_values_are_ignored(value, level):
+    assert load_settings(BASE | {"AWS_LAMBDA_LOG_LEVEL": value}).log_level == level
+
+
+def test_without_lambda_log_level_the_level_is_unknown():
+    assert load_settings(BASE).log_level is None
+
+
+def test_the_function_name_and_region_come_from_the_lambda_runtime():
+    runtime = {"AWS_LAMBDA_FUNCTION_NAME": "shop-flag-rollback", "AWS_REGION": "eu-west-1"}
+    settings = load_settings(BASE | runtime | {"AWS_DEFAULT_REGION": "us-east-1"})
+    assert (settings.function_name, settings.region) == ("shop-flag-rollback", "eu-west-1")
+    settings = load_settings(BASE | {"AWS_DEFAULT_REGION": "us-east-1"})
+    assert (settings.function_name, settings.region) == (None, "us-east-1")
+    assert load_settings(BASE).region is None
+
+
+def test_holds_are_kept_under_the_target_path_and_restores_use_the_rollback_strategy():
+    holds = load_settings(BASE | {"APPCONFIG_DEPLOYMENT_STRATEGY_ID": "strat01"}).holds
+    assert holds.parameter_path == "/flag-rollback/holds/abc1234/env0001/prof001"
+    assert holds.restore_strategy_id == "strat01"
