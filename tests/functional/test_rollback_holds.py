@@ -123,3 +123,26 @@ def test_a_dry_run_or_failed_rollback_holds_nothing_and_says_nothing_of_holds(wo
     (missing,) = world.invoke({"action": "rollback", "flag": "nosuchflag"})["results"]
     assert missing["outcome"] == "failed"
     assert missing["state"] == {}
+
+
+def test_a_flag_of_the_event_found_off_is_held_too_without_a_version_of_its_own(world: World):
+    """cart was turned off by a person; its alarm and checkout's arrive together (and a
+    third for a flag the configuration does not have): checkout's version disables only
+    checkout, and both are held."""
+    document = json.loads(json.dumps(world.deployed()))
+    document["flags"]["cart"]["enabled"] = False
+    world.deploy(document)
+    (result,) = world.alarm("nosuchflag", "cart", "checkout")["results"]
+    assert (result["outcome"], result["flags"], result["unchanged"], result["missing"]) == (
+        "rolled_back",
+        ["checkout"],
+        ["cart"],
+        ["nosuchflag"],
+    )
+    holds = result["state"]["holds"]
+    assert list(holds) == ["checkout", "cart"]
+    assert holds["checkout"]["disabled_version"] == result["new_version"]
+    # Found off, not rolled back here: no version of its own, not counted as a rollback.
+    assert {"disabled_version", "rollbacks"}.isdisjoint(holds["cart"])
+    assert holds["cart"]["state"] == "held"
+    assert result["state"]["hold_note"] == f"On hold: checkout, cart. {NOTE}"
