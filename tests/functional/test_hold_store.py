@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from flag_rollback import clients
+from flag_rollback.errors import TransientError
 from flag_rollback.guard_handler import handler as guard_handler
 
 from tests.events import FREEFORM_DOC
+from tests.functional.faults import read_timeout
 from tests.functional.world import World, shared_client
 
 
@@ -136,3 +138,17 @@ def test_a_record_of_another_flag_under_a_flags_name_is_logged_and_not_its_hold(
         if record["decision"] == "hold_unreadable"
     ]
     assert unreadable == [{"level": "ERROR", "decision": "hold_unreadable", "parameter": name}]
+
+
+@pytest.mark.parametrize("operation", ["GetParameter", "PutParameter"])
+def test_a_hold_the_store_cannot_read_or_write_fails_the_rollback_naming_the_call(
+    world: World, operation: str
+):
+    clients.ssm().meta.events.register_first(f"before-send.ssm.{operation}", read_timeout)
+    endpoint = clients.ssm().meta.endpoint_url
+    with pytest.raises(TransientError) as raised:
+        world.alarm("checkout")
+    assert (raised.value.code, raised.value.message) == (
+        "aws_unavailable",
+        f'{operation} failed: Read timeout on endpoint URL: "{endpoint}/"',
+    )
