@@ -196,3 +196,246 @@ def test_extension_events_are_told_apart_from_other_events():
     assert guard.is_extension_event(payload(kind=ActionType.PRE_CREATE_VERSION.value))
     assert not guard.is_extension_event({"action": "status", "flag": "x"})
     assert not guard.is_extension_event({"Records": []})
+
+
+# ---------------------------------------------------------------- the exact answers
+
+COMMAND = (
+    "aws lambda invoke --function-name {function}{region} --cli-binary-format raw-in-base64-out "
+    """--payload '{{"action": "restore", "flag": "{flag}", "reason": "<why it is safe now>"}}' """
+    "/dev/stdout"
+)
+CHECKOUT_LINE = (
+    "Feature flag 'checkout' is on hold since 2026-11-29T03:12:00Z (rolled back by alarm "
+    "FeatureFlag-checkout-ErrorRate, disabled in version 7). Why: Threshold Crossed. Keep it "
+    "disabled in this configuration, or restore it on purpose first: "
+    + COMMAND.format(function="shop-flag-rollback", region=" --region eu-west-1", flag="checkout")
+)
+
+
+def parsed(event: dict[str, Any]) -> guard.ExtensionEvent:
+    result = guard.parse_extension_event(event)
+    assert not isinstance(result, str), result
+    return result
+
+
+def test_the_refusal_is_one_message_with_what_was_refused_the_hold_and_the_command():
+    decision = decide(payload())
+    message = (
+        "flag-rollback guard refused deployment 4: it would turn held flags back on. "
+        + CHECKOUT_LINE
+    )
+    assert decision == guard.Decision(
+        Verdict.REFUSE, "held flags enabled", ("checkout",), message=message
+    )
+    assert guard.response(decision) == {"Error": "BadRequestError", "Message": message}
+
+
+def operator_hold(flag: str, reason: str) -> Hold:
+    return Hold(flag, HoldState.HELD, Actor.OPERATOR, NOW, reason)
+
+
+@pytest.mark.parametrize(
+    ("reason", "why"),
+    [
+        ("", ""),  # no reason: no "Why"
+        # An operator's hold has no alarm: its reason is shown whole, whatever it starts with.
+        ("None: of the canaries passed", " Why: None: of the canaries passed."),
+    ],
+)
+def test_an_operators_hold_without_version_function_or_region_names_the_command(reason, why):
+    event = parsed(payload(kind="PreCreateHostedConfigurationVersion"))
+    hold = operator_hold("checkout", reason)
+    decision = guard.decide(event, TARGET, {"checkout": hold}, GuardMode.REFUSE, now=NOW)
+    assert decision.message == (
+        "flag-rollback guard refused this configuration version: it would turn held flags back "
+        f"on. Feature flag 'checkout' is on hold since {NOW} (rolled back by operator).{why} "
+        "Keep it disabled in this configuration, or restore it on purpose first: "
+        + COMMAND.format(function="<rollback function>", region="", flag="checkout")
+    )
+
+
+def test_a_deployment_without_a_number_is_called_this_deployment():
+    event = payload()
+    del event["DeploymentNumber"]
+    message = decide(event).message or ""
+    assert message == (
+        "flag-rollback guard refused this deployment: it would turn held flags back on. "
+        + CHECKOUT_LINE
+    )
+
+
+def test_the_refusal_joins_one_paragraph_per_held_flag():
+    search = operator_hold("search", "manual rollback")
+    event = parsed(payload())
+    decision = guard.decide(
+        event,
+        TARGET,
+        {"checkout": HOLD, "search": search},
+        GuardMode.REFUSE,
+        now=NOW,
+        function="shop-flag-rollback",
+        region="eu-west-1",
+    )
+    search_line = (
+        f"Feature flag 'search' is on hold since {NOW} (rolled back by operator). Why: manual "
+        "rollback. Keep it disabled in this configuration, or restore it on purpose first: "
+        + COMMAND.format(function="shop-flag-rollback", region=" --region eu-west-1", flag="search")
+    )
+    assert decision.message == (
+        "flag-rollback guard refused deployment 4: it would turn held flags back on. "
+        f"{CHECKOUT_LINE} {search_line}"
+    )
+
+
+def refusal_with_reason(reason: str) -> tuple[str, str]:
+    """The refusal of a PreCreate change for an operator's hold, and its text uncut."""
+    event = parsed(payload(kind="PreCreateHostedConfigurationVersion"))
+    hold = operator_hold("checkout", reason)
+    whole = (
+        "flag-rollback guard refused this configuration version: it would turn held flags back "
+        f"on. Feature flag 'checkout' is on hold since {NOW} (rolled back by operator). Why: "
+        f"{reason}. Keep it disabled in this configuration, or restore it on purpose first: "
+        + COMMAND.format(function="<rollback function>", region="", flag="checkout")
+    )
+    return guard.refusal_message(event, [hold], None, None), whole
+
+
+def test_a_refusal_of_the_longest_length_is_kept_whole_and_a_longer_one_is_cut_to_it():
+    _, short = refusal_with_reason("x")
+    fits = "x" * (guard.MAX_MESSAGE - len(short) + 1)
+    message, whole = refusal_with_reason(fits)
+    assert len(whole) == guard.MAX_MESSAGE
+    assert message == whole
+    message, whole = refusal_with_reason(fits + "y")
+    assert message == whole[: guard.MAX_MESSAGE - 3] + "..."
+    assert len(message) == guard.MAX_MESSAGE
+
+
+@pytest.mark.parametrize(
+    ("holds", "change", "why"),
+    [
+        ({}, {}, "no flag is on hold"),
+        ({"checkout": HOLD}, {"Content": None}, "the payload carries no content"),
+        (
+            {"checkout": HOLD},
+            {"Content": base64.b64encode(b"[1, 2]").decode()},
+            "content is not a flag document: configuration is not a JSON object",
+        ),
+        (
+            {"search": operator_hold("search", "r")},
+            {
+                "Content": base64.b64encode(
+                    json.dumps({"flags": {"search": {"enabled": False}}}).encode()
+                ).decode()
+            },
+            "no held flag is enabled in the content",
+        ),
+        (
+            {"checkout": HOLD},
+            {"Environment": {"Id": "env0002"}},
+            "environment env0002 is not the guarded environment",
+        ),
+        (
+            {"checkout": HOLD},
+            {"ConfigurationProfile": {"Id": "prof002"}},
+            "application app0001 profile prof002 is not the guarded profile",
+        ),
+    ],
+)
+def test_an_allowed_change_says_exactly_why(holds, change, why):
+    event = {key: value for key, value in (payload() | change).items() if value is not None}
+    decision = guard.decide(parsed(event), TARGET, holds, GuardMode.REFUSE, now=NOW)
+    assert decision == guard.Decision(Verdict.ALLOW, why)
+    assert guard.response(decision) == {}
+
+
+def test_keep_disabled_answers_the_whole_document_with_the_held_flag_off_and_why():
+    document = {
+        "flags": {
+            "checkout": {"enabled": True, "rolloutPercentage": 50},
+            "search": {"enabled": True},
+        }
+    }
+    decision = decide(payload(document), GuardMode.KEEP_DISABLED)
+    assert (decision.verdict, decision.why, decision.flags, decision.message) == (
+        Verdict.REWRITE,
+        "held flags enabled: kept disabled",
+        ("checkout",),
+        None,
+    )
+    written = json.loads(base64.b64decode(str(guard.response(decision)["Content"])))
+    assert written == {
+        "flags": {
+            "checkout": {
+                "enabled": False,
+                "rolloutPercentage": 0,
+                "metadata": {
+                    "lastRollback": NOW,
+                    "rollbackReason": "held by flag-rollback: kept disabled by the guard",
+                    "valuesBeforeRollback": {"enabled": True, "rolloutPercentage": 50},
+                },
+            },
+            "search": {"enabled": True},
+        },
+        "lastUpdated": NOW,
+    }
+
+
+# ---------------------------------------------------------------- reading the payload
+
+
+def test_the_payload_is_read_into_the_fields_the_guard_uses():
+    event = payload() | {"ContentType": "application/json; charset=utf-8"}
+    assert guard.parse_extension_event(event) == guard.ExtensionEvent(
+        type=ActionType.PRE_START_DEPLOYMENT,
+        application_id="app0001",
+        profile_id="prof001",
+        environment_id="env0001",
+        content=json.dumps(FF_DOC).encode(),
+        content_type="application/json; charset=utf-8",
+        description="terraform",
+        deployment_number=4,
+    )
+
+
+def test_a_payload_without_content_type_description_or_a_numeric_deployment_gets_defaults():
+    event = payload(kind="PreCreateHostedConfigurationVersion")
+    for key in ("ContentType", "Description"):
+        del event[key]
+    event["DeploymentNumber"] = "4"
+    assert guard.parse_extension_event(event) == guard.ExtensionEvent(
+        type=ActionType.PRE_CREATE_VERSION,
+        application_id="app0001",
+        profile_id="prof001",
+        environment_id=None,
+        content=json.dumps(FF_DOC).encode(),
+        content_type="application/json",
+        description="",
+        deployment_number=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "why"),
+    [
+        ({"Type": "OnDeploymentStart"}, "not an AppConfig extension payload (no known Type)"),
+        (
+            payload() | {"Application": {"Id": ""}},
+            "PreStartDeployment payload without Application.Id or ConfigurationProfile.Id",
+        ),
+        (
+            payload() | {"ConfigurationProfile": {"Id": 7}},
+            "PreStartDeployment payload without Application.Id or ConfigurationProfile.Id",
+        ),
+        (
+            payload(kind="PreCreateHostedConfigurationVersion") | {"Application": {"Id": 7}},
+            "PreCreateHostedConfigurationVersion payload without Application.Id or "
+            "ConfigurationProfile.Id",
+        ),
+        (payload(env=None), "PreStartDeployment payload without Environment.Id"),
+        (payload() | {"Content": "%%%"}, "Content is not base64"),
+    ],
+)
+def test_a_payload_the_guard_cannot_use_is_answered_with_exactly_why(event, why):
+    assert guard.parse_extension_event(event) == why
