@@ -144,9 +144,10 @@ def seen_in_label(text: str) -> int | None:
     if not text.startswith(OWN_LABELS):
         return None
     parts = text.split(":")
-    if len(parts) < 4 or not parts[2].startswith("d") or not parts[2][1:].isdigit():
+    seen = parts[2][1:] if len(parts) >= 4 and parts[2].startswith("d") else ""
+    if not (seen.isascii() and seen.isdigit()):  # str.isdigit() takes "²", int() does not
         return None
-    return int(parts[2][1:])
+    return int(seen)
 
 
 @dataclass(frozen=True)

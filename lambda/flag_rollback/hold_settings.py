@@ -57,7 +57,7 @@ def _seconds(environ: Mapping[str, str], name: str, default: int, minimum: int) 
     raw = _get(environ, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not minimum <= int(raw) <= MAX_SECONDS:
+    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= MAX_SECONDS:
         raise SettingsError(name, f"{raw!r} is not a whole number from {minimum} to {MAX_SECONDS}")
     return int(raw)
 
@@ -81,7 +81,7 @@ def _flap_limit(environ: Mapping[str, str]) -> int:
     raw = _get(environ, "FLAP_LIMIT")
     if raw is None:
         return DEFAULT_FLAP_LIMIT
-    if not raw.isdigit() or int(raw) > 100:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 100:
         raise SettingsError("FLAP_LIMIT", f"{raw!r} is not a whole number from 0 (off) to 100")
     return int(raw)
 

@@ -133,6 +133,13 @@ def test_numbers_at_the_documented_bounds_are_accepted(variable, value, read):
         ),
         ("FLAP_LIMIT", "101", "FLAP_LIMIT: '101' is not a whole number from 0 (off) to 100"),
         ("FLAP_LIMIT", "3.5", "FLAP_LIMIT: '3.5' is not a whole number from 0 (off) to 100"),
+        # str.isdigit() takes superscripts, int() does not: refused, not a crash.
+        ("FLAP_LIMIT", "\u00b2", "FLAP_LIMIT: '\u00b2' is not a whole number from 0 (off) to 100"),
+        (
+            "RESTORE_COOLDOWN_SECONDS",
+            "6\u00b2",
+            "RESTORE_COOLDOWN_SECONDS: '6\u00b2' is not a whole number from 0 to 604800",
+        ),
         ("GUARD_MODE", "off", "GUARD_MODE: 'off' is not one of refuse, keep_disabled"),
         (
             "RESTORE_DEPLOYMENT_STRATEGY_ID",

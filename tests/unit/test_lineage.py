@@ -30,6 +30,8 @@ def test_the_label_carries_the_deployment_number_its_writer_had_seen():
     assert seen_in_label(text) == 12
     assert seen_in_label("flag-rollback:20261129T0400Z:checkout") is None  # older label
     assert seen_in_label("release:d3:x") is None  # not the function's
+    # A label a person typed by hand: a digit to str.isdigit(), not to int().
+    assert seen_in_label("flag-rollback:20261129T0400Z:d\u00b2:checkout") is None
     written = version_label(label("flag-rollback:", "20261129T0400Z", 7, "f" * 100))
     assert len(written) == 64
     assert seen_in_label(written) == 7  # the cut keeps prefix, stamp and seen
