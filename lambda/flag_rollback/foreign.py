@@ -166,7 +166,8 @@ def summary(
             f"{rollout.restarted_as} once the rollback was complete."
         ]
     return [
-        f"{head}; NOT restarted ({rollout.restart_error}). Restart it with:",
+        f"{head}; NOT restarted{f' ({rollout.restart_error})' if rollout.restart_error else ''}. "
+        "Restart it with:",
         "  "
         + restart_command(
             rollout, application_id=application_id, environment_id=environment_id, region=region

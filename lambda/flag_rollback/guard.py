@@ -147,7 +147,7 @@ def _held_line(hold: Hold, function: str | None, region: str | None) -> str:
     who = f"alarm {hold.alarm}" if hold.alarm else str(hold.held_by)
     version = f", disabled in version {hold.disabled_version}" if hold.disabled_version else ""
     why = hold.reason.removeprefix(f"{hold.alarm}: ") if hold.alarm else hold.reason
-    reason = f" Why: {why}." if why else ""
+    reason = f" Why: {why.rstrip('.')}." if why else ""  # alarm reasons end with a stop
     return (
         f"Feature flag '{hold.flag}' is on hold since {hold.held_at} (rolled back by {who}"
         f"{version}).{reason} Keep it disabled in this configuration, or restore it on "

@@ -47,6 +47,12 @@ def test_a_rollout_left_stopped_comes_with_the_command_that_restarts_it():
     }
 
 
+def test_a_rollout_left_stopped_without_a_recorded_cause_says_only_that():
+    text = notify.email_text(note(preempted_rollouts=(STOPPED,), region="eu-west-1"))
+    assert "was DEPLOYING: stopped so the rollback could deploy; NOT restarted. Restart" in text
+    assert "None" not in text
+
+
 def test_the_restart_command_quotes_what_the_shell_would_split():
     odd = StoppedRollout(**{**STOPPED.__dict__, "version": "v 1; rm -rf /"})
     command = restart_command(odd, **WHERE)

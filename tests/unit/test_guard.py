@@ -241,6 +241,11 @@ def operator_hold(flag: str, reason: str) -> Hold:
         ("", ""),  # no reason: no "Why"
         # An operator's hold has no alarm: its reason is shown whole, whatever it starts with.
         ("None: of the canaries passed", " Why: None: of the canaries passed."),
+        # CloudWatch's state reasons end with a full stop: the message has one, not two.
+        (
+            "Threshold Crossed: 1 datapoint [7.0] was greater than 5.0.",
+            " Why: Threshold Crossed: 1 datapoint [7.0] was greater than 5.0.",
+        ),
     ],
 )
 def test_an_operators_hold_without_version_function_or_region_names_the_command(reason, why):
