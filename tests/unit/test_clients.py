@@ -144,3 +144,20 @@ def test_a_fresh_container_creates_one_client_per_service(region: None):
         [sys.executable, "-c", COLD_START], env=env, capture_output=True, text=True, check=False
     )
     assert (made.returncode, made.stdout, made.stderr) == (0, "appconfig cloudwatch sns ssm\n", "")
+
+
+def test_the_first_client_of_a_cold_container_creates_the_session(
+    region: None, monkeypatch: pytest.MonkeyPatch
+):
+    # The same cold start in this process (a subprocess does not see a test runner's
+    # in-process switches): no session yet, no client yet.
+    monkeypatch.setattr(clients, "_session", [])
+    clients.reset_clients()
+    made = [clients.appconfig(), clients.cloudwatch(), clients.sns(), clients.ssm()]
+    assert [client.meta.service_model.service_name for client in made] == [
+        "appconfig",
+        "cloudwatch",
+        "sns",
+        "ssm",
+    ]
+    clients.reset_clients()
