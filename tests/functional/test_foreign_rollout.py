@@ -28,7 +28,10 @@ HOUR_LINEAR = {
 
 
 def foreign_rollout(
-    world: World, factor: float, strategy: dict[str, Any] = HOUR_LINEAR, description: str = ""
+    world: World,
+    factor: float,
+    strategy: dict[str, Any] = HOUR_LINEAR,
+    description: str | None = None,
 ) -> dict:
     """Another team's profile in the same environment, rolling out a new version now."""
     appconfig = world.appconfig
@@ -52,7 +55,7 @@ def foreign_rollout(
             DeploymentStrategyId=strategy_id,
             ConfigurationProfileId=other,
             ConfigurationVersion=str(version),
-            **({"Description": description} if description else {}),
+            **({"Description": description} if description is not None else {}),
         )["DeploymentNumber"]
     finally:
         set_deployment_time_factor(0.0)

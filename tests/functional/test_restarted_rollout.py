@@ -12,48 +12,16 @@ from typing import Any
 import pytest
 from flag_rollback import clients
 
-from emulator.core.config import set_deployment_time_factor
 from tests.functional.faults import FAULTS
+from tests.functional.test_foreign_rollout import foreign_rollout
 from tests.functional.world import World
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
 
-HOUR_LINEAR = {
-    "DeploymentDurationInMinutes": 60,
-    "FinalBakeTimeInMinutes": 0,
-    "GrowthFactor": 10.0,
-    "GrowthType": "LINEAR",
-}
-
 
 def other_rollout(world: World, description: str | None = None) -> dict[str, Any]:
     """Another team's profile in the same environment, an hour into rolling out a version."""
-    appconfig = world.appconfig
-    profile = appconfig.create_configuration_profile(
-        ApplicationId=world.app_id, Name="web-config", LocationUri="hosted", Type="AWS.Freeform"
-    )["Id"]
-    version = appconfig.create_hosted_configuration_version(
-        ApplicationId=world.app_id,
-        ConfigurationProfileId=profile,
-        Content=b'{"theme": "dark"}',
-        ContentType="application/json",
-    )["VersionNumber"]
-    strategy = appconfig.create_deployment_strategy(
-        Name="hour-linear", ReplicateTo="NONE", **HOUR_LINEAR
-    )["Id"]
-    set_deployment_time_factor(1.0)
-    try:
-        number = appconfig.start_deployment(
-            ApplicationId=world.app_id,
-            EnvironmentId=world.env_id,
-            DeploymentStrategyId=strategy,
-            ConfigurationProfileId=profile,
-            ConfigurationVersion=str(version),
-            **({"Description": description} if description is not None else {}),
-        )["DeploymentNumber"]
-    finally:
-        set_deployment_time_factor(0.0)
-    return {"number": number, "profile": profile, "version": str(version), "strategy": strategy}
+    return foreign_rollout(world, factor=1.0, description=description)
 
 
 def deployment(world: World, number: int) -> dict[str, Any]:
