@@ -13,32 +13,14 @@ import json
 import pytest
 from flag_rollback import notify
 from flag_rollback.foreign import StoppedRollout
-from flag_rollback.notify import Notification
+
+from tests.unit.test_notify import note
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:flag-rollback"
 STATUS = (
     "aws lambda invoke --function-name '<function-name>' --cli-binary-format raw-in-base64-out"
     """ --payload '{"action": "status", "flag": "%s"}' /dev/stdout"""
 )
-
-
-def note(**changes: object) -> Notification:
-    fields: dict = {
-        "action": "rollback",
-        "outcome": "rolled_back",
-        "flags": ("checkout",),
-        "alarm": "FeatureFlag-checkout-ErrorRate",
-        "reason": "Threshold Crossed",
-        "old_version": 3,
-        "new_version": 4,
-        "deployment_number": 2,
-        "dry_run": False,
-        "occurred_at": "2026-11-23T10:00:00Z",
-        "application_id": "abc1234",
-        "environment_id": "env0001",
-        "configuration_profile_id": "prof001",
-    }
-    return Notification(**(fields | changes))
 
 
 def message_of(request) -> dict:

@@ -8,26 +8,13 @@ import shlex
 from flag_rollback import notify, oncall
 from flag_rollback.notify import Notification
 
+from tests.unit.test_notify import note as notify_note
+
 
 def note(**changes) -> Notification:
-    fields = {
-        "action": "rollback",
-        "outcome": "rolled_back",
-        "flags": ("checkout",),
-        "alarm": "FeatureFlag-checkout-ErrorRate",
-        "reason": "Threshold Crossed",
-        "old_version": 3,
-        "new_version": 4,
-        "deployment_number": 2,
-        "dry_run": False,
-        "occurred_at": "2026-11-23T10:00:00Z",
-        "application_id": "abc1234",
-        "environment_id": "env0001",
-        "configuration_profile_id": "prof001",
-        "function_name": "shop-flag-rollback",
-        "region": "eu-west-1",
-    }
-    return Notification(**(fields | changes))
+    """test_notify's notification, from a named function in a known region."""
+    where = {"function_name": "shop-flag-rollback", "region": "eu-west-1"}
+    return notify_note(**(where | changes))
 
 
 def payload_of(command: str) -> dict[str, str]:
