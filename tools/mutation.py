@@ -20,8 +20,9 @@ Usage: ``python tools/mutation.py [--max-children N] [--min-score P] [--keep] [P
 
 ``python -m tools.mutation --check TEST [--check TEST ...] NAME...`` answers, without a
 mutmut run, whether the given test files (any path inside a ``tests/`` folder) kill each
-named mutant of the last run: it copies them into the staged tree and runs them with each
-mutant switched on (``MUTANT_UNDER_TEST``), as mutmut does. Use it while writing a test
+named mutant of the last run: it runs them, with the checkout's current test helpers, in a
+tree of its own beside the staged mutants, with each mutant switched on
+(``MUTANT_UNDER_TEST``), as mutmut does. Use it while writing a test
 for a survivor; it works while a run is going on, as does ``--survivors [GLOB...]``
 (the survivors recorded so far, with their diffs).
 """
@@ -136,30 +137,51 @@ def report(codes: dict[str, int | None], seconds: float) -> float:
     return score
 
 
-def _staged_copy(test: str) -> Path:
-    """Copy a test file (from this or any checkout) beside its namesake in the staged tree.
+def _check_tree(tests: list[str]) -> tuple[Path, list[str]]:
+    """A tree for ``--check``: the staged mutants with the tests of the given files' checkout.
 
-    The copy gets its own name (``_check_<name>``), so a running ``mutmut run`` keeps
-    the tests it copied; in the same folder, so the folder's conftest.py applies to it.
+    ``.cache/mutation/check/`` links ``src`` to the staged (mutated) package, and holds a
+    fresh copy of the checkout's ``tests/`` (unit, functional and the helpers beside them),
+    so a new test may use helpers newer than those a running ``mutmut run`` copied, and
+    that run's own copy is left alone. Returns the tree and the test paths inside it.
     """
-    source = Path(test).resolve()
-    if "tests" not in source.parts:
-        raise SystemExit(f"{test}: not under a tests/ folder")
-    at = len(source.parts) - 1 - source.parts[::-1].index("tests")
-    relative = Path(*source.parts[at:-1]) / f"_check_{source.name}"
-    target = STAGE / "mutants" / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    return relative
+    sources = [Path(test).resolve() for test in tests]
+    roots = set()
+    inside = []
+    for source in sources:
+        if "tests" not in source.parts:
+            raise SystemExit(f"{source}: not under a tests/ folder")
+        at = len(source.parts) - 1 - source.parts[::-1].index("tests")
+        roots.add(Path(*source.parts[:at]))
+        inside.append(str(Path(*source.parts[at:])))
+    if len(roots) != 1:
+        raise SystemExit("--check: give test files of one checkout")
+    (checkout,) = roots
+    tree = STAGE / "check"
+    if tree.exists():
+        shutil.rmtree(tree)
+    (tree / "tests").mkdir(parents=True)
+    _link(tree / "src", STAGE / "mutants" / "src")
+    for name, target in LINKED.items():
+        if name != "src":
+            _link(tree / name, ROOT / target)
+    for part in (checkout / "tests").iterdir():
+        if part.name in TEST_DIRS:
+            shutil.copytree(part, tree / "tests" / part.name, ignore=_NOT_SOURCE)
+        elif part.suffix == ".py" and not part.name.startswith("test_"):
+            shutil.copyfile(part, tree / "tests" / part.name)
+    return tree, inside
+
+
+_NOT_SOURCE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def check(tests: list[str], names: list[str]) -> int:
     """Run ``tests`` against each named mutant of the staged tree; 0 when every one is killed."""
-    mutants = STAGE / "mutants"
-    if not (mutants / PACKAGE).is_dir():
+    if not (STAGE / "mutants" / PACKAGE).is_dir():
         print("no staged mutants: run make mutation first", file=sys.stderr)
         return 2
-    copies = [str(_staged_copy(test)) for test in tests]
+    tree, paths = _check_tree(tests)
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env["PYTHONPATH"] = os.pathsep.join(["src", "."])
     command = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-x", "-q", "--no-header"]
@@ -167,11 +189,13 @@ def check(tests: list[str], names: list[str]) -> int:
     for name in names:
         env["MUTANT_UNDER_TEST"] = name
         ran = subprocess.run(
-            [*command, *copies], cwd=mutants, env=env, capture_output=True, check=False
+            [*command, *paths], cwd=tree, env=env, capture_output=True, check=False
         )
         # pytest: 1 = a test failed (killed), 0 = all passed; anything else is no verdict.
         verdicts = {1: "killed", 0: "SURVIVED"}
         print(f"{verdicts.get(ran.returncode, f'ERROR (pytest exit {ran.returncode})')}: {name}")
+        if ran.returncode not in verdicts:
+            print(ran.stdout.decode(errors="replace")[-2000:], file=sys.stderr)
         if ran.returncode != 1:
             lived.append(name)
     return 1 if lived else 0

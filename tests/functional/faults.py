@@ -58,6 +58,18 @@ def error_response(status: int, code: str) -> Callable[..., AWSResponse]:
     return answer
 
 
+def json_answer(body: object, status: int = 200) -> Callable[..., AWSResponse]:
+    """A before-send hook answering every request of its operation with this JSON body, as a
+    JSON service would (never reaches the emulator): answers AWS's emulator would not give."""
+
+    def answer(request: Any, **_: object) -> AWSResponse:
+        request.url = "https://fault.invalid/"
+        headers = {"Content-Type": "application/json"}
+        return AWSResponse(request.url, status, headers, _Body(json.dumps(body).encode()))
+
+    return answer
+
+
 # Bodies a proxy or a failing front end sends instead of the protocol's XML/JSON/CBOR.
 GARBAGE_BODIES = {
     "text": b"upstream connect error or disconnect/reset before headers",

@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from flag_rollback import appconfig, clients
 from flag_rollback.errors import PermanentError, TransientError
 
 from emulator.core.config import set_deployment_time_factor
-from tests.functional.faults import Faults
+from tests.functional.faults import Faults, json_answer
 from tests.functional.world import World
 
 INPUT = {"flag_rollback": "lifecycle"}
@@ -150,22 +149,6 @@ def endless_deployments() -> Iterator[None]:
     set_deployment_time_factor(previous)
 
 
-def answer(body: dict[str, Any]) -> Any:
-    """A before-send hook answering every request of its operation with this JSON body."""
-
-    def hook(request: Any, **_: object) -> AWSResponse:
-        request.url = "https://fault.invalid/"
-        content = json.dumps(body).encode()
-
-        class Body:
-            def stream(self, **_: object) -> Iterator[bytes]:
-                yield content
-
-        return AWSResponse(request.url, 200, {"Content-Type": "application/json"}, Body())
-
-    return hook
-
-
 @pytest.mark.parametrize("action", ["create", "update"])
 def test_create_and_update_are_logged(
     world: World, action: str, capsys: pytest.CaptureFixture[str]
@@ -273,7 +256,7 @@ def test_more_own_versions_than_one_page_are_all_deleted(world: World) -> None:
 def test_a_listing_page_without_items_holds_no_version(world: World) -> None:
     roll_back_and_restore(world)
     clients.appconfig().meta.events.register_first(
-        "before-send.appconfig.ListHostedConfigurationVersions", answer({})
+        "before-send.appconfig.ListHostedConfigurationVersions", json_answer({})
     )
     assert world.invoke(lifecycle("delete")) == {"lifecycle": "delete", "deleted_versions": []}
 
@@ -288,7 +271,7 @@ def test_a_listing_that_never_ends_is_read_to_the_payloads_page_bound(world: Wor
     )
     clients.appconfig().meta.events.register_first(
         "before-send.appconfig.ListHostedConfigurationVersions",
-        answer({"Items": [], "NextToken": "more"}),
+        json_answer({"Items": [], "NextToken": "more"}),
     )
     assert world.invoke(lifecycle("delete")) == {"lifecycle": "delete", "deleted_versions": []}
     assert len(pages) == appconfig.MAX_PAGES * 10
