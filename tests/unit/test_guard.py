@@ -246,6 +246,9 @@ def operator_hold(flag: str, reason: str) -> Hold:
             "Threshold Crossed: 1 datapoint [7.0] was greater than 5.0.",
             " Why: Threshold Crossed: 1 datapoint [7.0] was greater than 5.0.",
         ),
+        # Only full stops are trimmed: a reason may end in any letter or digit.
+        ("payment errors from provider X", " Why: payment errors from provider X."),
+        ("ticket INC-1042..", " Why: ticket INC-1042."),
     ],
 )
 def test_an_operators_hold_without_version_function_or_region_names_the_command(reason, why):

@@ -23,6 +23,7 @@ BASE = {
     "APPCONFIG_CONFIGURATION_PROFILE_ID": "prof001",
     "AWS_LAMBDA_FUNCTION_NAME": "flag-rollback",
 }
+AT_INFO = BASE | {"AWS_LAMBDA_LOG_LEVEL": "INFO"}
 TIMESTAMP_KEYS = ("timestamp",)  # the key Lambda's own Python JSON logs use
 
 
@@ -115,20 +116,54 @@ def test_notification_failures_outside_lambda_are_counted_for_an_unknown_functio
     outside = {key: value for key, value in BASE.items() if key != "AWS_LAMBDA_FUNCTION_NAME"}
     observe.notification_failed_metric(load_settings(outside | {"AWS_LAMBDA_LOG_LEVEL": "INFO"}))
     (line,) = capsys.readouterr().out.splitlines()
+    assert emf_record(line) == emf("FunctionName", "unknown", {"NotificationFailed": (1, "Count")})
+
+
+def emf_record(line: str) -> dict[str, object]:
+    """An EMF line without its two clock readings (checked to be there)."""
     record = json.loads(line)
     assert _rfc3339(record.pop("timestamp"))
     assert isinstance(record["_aws"].pop("Timestamp"), int)
-    assert record == {
+    return dict(record)
+
+
+def emf(dimension: str, value: str, metrics: dict[str, tuple[float, str]]) -> dict[str, object]:
+    """The record CloudWatch reads: one dimension set, each metric's unit, the values."""
+    return {
         "level": "INFO",
         "_aws": {
             "CloudWatchMetrics": [
                 {
                     "Namespace": "FeatureFlags",
-                    "Dimensions": [["FunctionName"]],
-                    "Metrics": [{"Name": "NotificationFailed", "Unit": "Count"}],
+                    "Dimensions": [[dimension]],
+                    "Metrics": [
+                        {"Name": name, "Unit": unit} for name, (_, unit) in metrics.items()
+                    ],
                 }
             ]
         },
-        "FunctionName": "unknown",
-        "NotificationFailed": 1,
+        dimension: value,
+        **{name: number for name, (number, _) in metrics.items()},
     }
+
+
+def test_a_rollback_is_counted_with_its_duration_to_a_tenth_of_a_millisecond(
+    capsys: pytest.CaptureFixture[str],
+):
+    """CloudWatch units are case-sensitive names ("Count", "Milliseconds")."""
+    observe.rollback_metrics(load_settings(AT_INFO), "checkout", 1234.5678)
+    (line,) = capsys.readouterr().out.splitlines()
+    assert emf_record(line) == emf(
+        "FeatureFlagName",
+        "checkout",
+        {"AutomatedRollback": (1, "Count"), "RollbackDurationMs": (1234.6, "Milliseconds")},
+    )
+
+
+@pytest.mark.parametrize(("flag", "dimension"), [("checkout", "checkout"), (None, "unknown")])
+def test_a_failure_is_counted_for_its_flag_or_an_unknown_one(
+    capsys: pytest.CaptureFixture[str], flag: str | None, dimension: str
+):
+    observe.failure_metric(load_settings(AT_INFO), flag)
+    (line,) = capsys.readouterr().out.splitlines()
+    assert emf_record(line) == emf("FeatureFlagName", dimension, {"RollbackFailed": (1, "Count")})
