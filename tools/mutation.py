@@ -40,6 +40,7 @@ from collections import Counter
 from fnmatch import fnmatch
 from pathlib import Path
 
+from tools import mutation_lines
 from tools.paths import CACHE_DIR, ROOT
 
 STAGE = CACHE_DIR / "mutation"
@@ -77,7 +78,7 @@ def stage(*, keep: bool) -> None:
             _link(STAGE / "tests" / part, ROOT / "tests" / part)
 
 
-def run_mutmut(max_children: int, patterns: list[str]) -> int:
+def run_mutmut(max_children: int, patterns: list[str], lines: Path | None) -> int:
     """``mutmut run`` in the staging folder; its exit code."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -87,8 +88,36 @@ def run_mutmut(max_children: int, patterns: list[str]) -> int:
     # variable, not [tool.mutmut]: mutmut would take a changed pytest setting as a reason
     # to forget every result of a run that is resumed with --keep.)
     env["PYTEST_ADDOPTS"] = "-p no:unraisableexception"
+    if lines is not None:  # tools/mutation_order.py runs only the tests executing the change
+        env[mutation_lines.MAP_VARIABLE] = str(lines)
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     return subprocess.run([*command, *patterns], cwd=STAGE, env=env, check=False).returncode
+
+
+def line_map() -> Path:
+    """The map of which test executes which payload line (tools/mutation_lines.py), recorded
+    again when the payload or the suites changed since it was (about 3 minutes)."""
+    out = STAGE / "lines.json"
+    fingerprint = mutation_lines.fingerprint(ROOT / "lambda", ROOT / "tests")
+    try:
+        if json.loads(out.read_text()).get("fingerprint") == fingerprint:
+            return out
+    except (OSError, ValueError):
+        pass
+    print("recording which tests execute which payload lines (coverage, one run of the suites)")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env |= {
+        mutation_lines.RECORD_VARIABLE: str(out),
+        "MUTATION_LINES_SOURCE": str(ROOT / "lambda"),
+        "MUTATION_LINES_FINGERPRINT": fingerprint,
+    }
+    tests = [f"tests/{part}" for part in TEST_DIRS]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist"]
+    command += ["-p", "tools.mutation_lines", *tests]
+    ran = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if ran.returncode != 0:
+        raise SystemExit(f"the suites fail unmutated; fix them first:\n{ran.stdout[-3000:]}")
+    return out
 
 
 def statuses() -> dict[str, int | None]:
@@ -219,6 +248,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse earlier results (mutants/)")
     parser.add_argument("--check", action="append", metavar="TEST", help="see the module doc")
     parser.add_argument("--survivors", action="store_true", help="list survivors so far, diffs")
+    parser.add_argument(
+        "--all-tests",
+        action="store_true",
+        help="run every test reaching a mutated function, not only those executing the change",
+    )
     parser.add_argument("patterns", nargs="*", help="mutant names or globs (default: all)")
     args = parser.parse_args()
     if args.survivors:
@@ -227,7 +261,8 @@ def main() -> int:
         return check(args.check, args.patterns)
     stage(keep=args.keep)
     started = time.monotonic()
-    code = run_mutmut(args.max_children, args.patterns)
+    lines = None if args.all_tests else line_map()
+    code = run_mutmut(args.max_children, args.patterns, lines)
     seconds = time.monotonic() - started
     if code != 0:
         print(f"mutmut run failed (exit {code})", file=sys.stderr)

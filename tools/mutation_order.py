@@ -1,4 +1,5 @@
-"""pytest plugin for ``make mutation``: run a mutant's tests fastest first.
+"""pytest plugin for ``make mutation``: run only a mutant's tests that execute the changed
+statement (tools/mutation_lines.py), fastest first.
 
 mutmut runs every test that reaches the mutated function with ``-x``, in the order pytest
 collects them. A killed mutant costs the time of the tests before the first that fails, so
@@ -15,6 +16,8 @@ import math
 from pathlib import Path
 
 import pytest
+
+from tools import mutation_lines
 
 STATS = Path("mutmut-stats.json")  # the runs happen in mutants/
 
@@ -35,8 +38,10 @@ def _durations() -> dict[str, float]:
     return _LOADED
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Sort the collected tests by their measured duration, unknown ones last."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests that execute the mutated statement; sort them by their measured
+    duration, unknown ones last."""
+    mutation_lines.select(items, config)
     durations = _durations()
     if durations:
         items.sort(key=lambda item: durations.get(item.nodeid, math.inf))

@@ -129,9 +129,7 @@ def test_a_flag_of_the_event_found_off_is_held_too_without_a_version_of_its_own(
     """cart was turned off by a person; its alarm and checkout's arrive together (and a
     third for a flag the configuration does not have): checkout's version disables only
     checkout, and both are held."""
-    document = json.loads(json.dumps(world.deployed()))
-    document["flags"]["cart"]["enabled"] = False
-    world.deploy(document)
+    turn_off(world, "cart")
     (result,) = world.alarm("nosuchflag", "cart", "checkout")["results"]
     assert (result["outcome"], result["flags"], result["unchanged"], result["missing"]) == (
         "rolled_back",
@@ -146,3 +144,36 @@ def test_a_flag_of_the_event_found_off_is_held_too_without_a_version_of_its_own(
     assert {"disabled_version", "rollbacks"}.isdisjoint(holds["cart"])
     assert holds["cart"]["state"] == "held"
     assert result["state"]["hold_note"] == f"On hold: checkout, cart. {NOTE}"
+
+
+def turn_off(world: World, flag: str) -> None:
+    """A person disables the flag (a deployment of their own)."""
+    document = json.loads(json.dumps(world.deployed()))
+    document["flags"][flag]["enabled"] = False
+    world.deploy(document)
+
+
+def test_a_dry_run_that_finds_the_flag_off_holds_nothing(world: World):
+    turn_off(world, "checkout")
+    world.configure(DRY_RUN="true")
+    (result,) = world.alarm("checkout")["results"]
+    assert (result["outcome"], result["unchanged"]) == ("no_change", ["checkout"])
+    assert "holds" not in result["state"]
+    (listed,) = world.invoke({"action": "holds"})["results"]
+    assert listed["flags"] == []
+
+
+def test_a_flag_the_configuration_lacks_does_not_stop_the_event_s_other_flags_being_held(
+    world: World,
+):
+    """The event names a flag the document does not have before one a person turned off:
+    nothing changes, and the flag found off is held."""
+    turn_off(world, "cart")
+    (result,) = world.alarm("nosuchflag", "cart")["results"]
+    assert (result["outcome"], result["unchanged"], result["missing"]) == (
+        "no_change",
+        ["cart"],
+        ["nosuchflag"],
+    )
+    assert list(result["state"]["holds"]) == ["cart"]
+    assert result["state"]["holds"]["cart"]["state"] == "held"

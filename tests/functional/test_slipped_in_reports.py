@@ -135,6 +135,31 @@ def test_a_rollback_reports_only_the_flags_no_deployment_that_slipped_in_turned_
     assert (deployed["checkout"]["enabled"], deployed["search"]["enabled"]) == (False, False)
 
 
+def test_a_storm_a_person_turned_off_entirely_is_reported_for_the_requested_flag(
+    world: World,
+):
+    """The rollback of checkout also disables search (its alarm is in ALARM); a person turns
+    both off between the rollback's read and its start: nothing is left to report, and the
+    result names the flag of the request, as a read that finds it disabled does."""
+    world.put_alarm("search")
+    events = clients.appconfig().meta.events
+    events.register(
+        "before-call.appconfig.StartDeployment",
+        once(lambda: world.deploy(document("checkout", "search"))),
+    )
+
+    (outcome,) = world.invoke({"action": "rollback", "flag": "checkout", "reason": "bad"})[
+        "results"
+    ]
+
+    assert (outcome["outcome"], outcome["flags"], outcome["unchanged"]) == (
+        "no_change",
+        ["checkout"],
+        ["checkout", "search"],
+    )
+    assert world.notifications() == []
+
+
 def test_a_restore_is_reported_by_its_own_last_version_whatever_slipped_in(world: World):
     """Only a rollback is reduced by what slipped in before it. A person turns the flag
     off between the restore's read and its start; the restore plans again on that

@@ -19,7 +19,7 @@ class _Item:
 
 def _sorted(ids: list[str]) -> list[str]:
     items = [_Item(nodeid) for nodeid in ids]
-    mutation_order.pytest_collection_modifyitems(cast("list[Any]", items))
+    mutation_order.pytest_collection_modifyitems(cast("Any", None), cast("list[Any]", items))
     return [item.nodeid for item in items]
 
 

@@ -252,3 +252,53 @@ def test_bad_hold_settings_name_the_variable(variable, value):
     with pytest.raises(SettingsError) as error:
         load_settings(BASE | {variable: value})
     assert error.value.variable == variable
+
+
+def test_a_rollback_exactly_one_window_after_an_earlier_one_still_counts_it():
+    """The window is inclusive: a rollback flap_window_s seconds old is within it."""
+    hold = rollbacks_at("2026-11-29T01:00:00Z", "2026-11-29T01:30:00Z", "2026-11-29T02:00:00Z")
+    assert hold is not None
+    assert hold.rollbacks == (
+        "2026-11-29T01:00:00Z",
+        "2026-11-29T01:30:00Z",
+        "2026-11-29T02:00:00Z",
+    )
+    assert hold.sticky
+
+
+def test_flap_limit_one_makes_the_first_rollback_sticky():
+    policy = replace(POLICY, flap_limit=1)
+    hold = restore_policy.record_rollback(None, facts("2026-11-29T03:00:00Z"), policy)
+    assert (hold.sticky, hold.rollbacks) == (True, ("2026-11-29T03:00:00Z",))
+
+
+def test_a_held_sticky_flag_rolled_back_again_stays_sticky():
+    """Someone turned it on past the guard; the next rollback keeps the flap verdict even
+    when the earlier rollbacks have left the window."""
+    first = rollbacks_at("2026-11-29T01:00:00Z", "2026-11-29T01:10:00Z", "2026-11-29T01:20:00Z")
+    assert first is not None
+    assert first.sticky
+    again = restore_policy.record_rollback(first, facts("2026-11-29T05:00:00Z"), POLICY)
+    assert (again.held, again.sticky, again.rollbacks) == (True, True, ("2026-11-29T05:00:00Z",))
+
+
+def test_a_rollback_that_finds_the_flag_off_keeps_the_version_that_disabled_it():
+    """After a restore, a rollback that changes nothing (a person disabled the flag first)
+    holds it again with the version the last real rollback wrote."""
+    released = restore_policy.release(
+        restore_policy.record_rollback(None, facts("2026-11-29T03:00:00Z"), POLICY),
+        "2026-11-29T03:30:00Z",
+        "fixed",
+        6,
+    )
+    hold = restore_policy.record_rollback(
+        released, facts("2026-11-29T04:00:00Z", changed=False), POLICY
+    )
+    assert (hold.held, hold.disabled_version, hold.held_at) == (True, 5, "2026-11-29T04:00:00Z")
+
+
+def test_a_first_rollback_that_changed_nothing_names_no_version():
+    hold = restore_policy.record_rollback(
+        None, facts("2026-11-29T04:00:00Z", changed=False), POLICY
+    )
+    assert (hold.held, hold.disabled_version, hold.rollbacks) == (True, None, ())
