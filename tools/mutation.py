@@ -45,7 +45,7 @@ from tools.paths import CACHE_DIR, ROOT
 
 STAGE = CACHE_DIR / "mutation"
 PACKAGE = Path("src") / "flag_rollback"
-TEST_DIRS = ("unit", "functional")
+TEST_DIRS = mutation_lines.SUITES
 # Staging name -> repository path it links to.
 LINKED = {"pyproject.toml": "pyproject.toml", "src": "lambda", "emulator": "emulator"}
 LINKED |= {"tools": "tools"}

@@ -45,13 +45,16 @@ import pytest
 RECORD_VARIABLE = "MUTATION_LINES_RECORD"  # set: this pytest run writes the map there
 MAP_VARIABLE = "MUTATION_LINES"  # set in mutant runs: the map to select tests by
 PACKAGE = "flag_rollback"
+SUITES = ("unit", "functional")  # the suites mutmut runs, beside tests/*.py helpers
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def fingerprint(source_root: Path, tests_root: Path) -> str:
-    """A digest of the payload's and the suites' files: the map is only good for these."""
+    """A digest of the payload's and the suites' files (and the helpers beside them): the map
+    is only good for these."""
     digest = hashlib.sha256()
-    files = sorted([*source_root.glob(f"{PACKAGE}/*.py"), *tests_root.rglob("*.py")])
+    suites = [path for part in SUITES for path in (tests_root / part).rglob("*.py")]
+    files = sorted([*source_root.glob(f"{PACKAGE}/*.py"), *tests_root.glob("*.py"), *suites])
     for path in files:
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(path.read_bytes())
