@@ -88,3 +88,39 @@ def test_a_bad_request_that_persists_with_the_real_latest_is_permanent(
     assert len(world.versions()) == 1
     assert json.loads(world.version(1)["Body"]) == FREEFORM_DOC
     assert len(world.deployments()) == 1
+
+
+def test_a_bad_request_with_the_real_latest_is_logged_and_notified_as_rejected_by_aws(
+    world: World, faults: Faults, capsys: pytest.CaptureFixture[str]
+):
+    """What an operator sees of that permanent error: the failed rollback's log line and the
+    notification name it ``aws_rejected`` (no retry: the event is not replayed)."""
+    faults.inject("appconfig", "CreateHostedConfigurationVersion", "bad-request")
+    capsys.readouterr()
+    world.alarm("checkout")
+    message = (
+        "CreateHostedConfigurationVersion refused although version 1 is the latest: "
+        "LatestVersionNumber 1 refused (BadRequestException): injected BadRequestException"
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (failed,) = [line for line in lines if line.get("decision") == "rollback_failed"]
+    del failed["time"], failed["timestamp"]
+    assert failed == {
+        "level": "ERROR",
+        "decision": "rollback_failed",
+        "action": "rollback",
+        "outcome": "failed",
+        "flags": ["checkout"],
+        "alarm": "FeatureFlag-checkout-ErrorRate",
+        "reason": "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold.",
+        "dry_run": False,
+        "detail": message,
+        "error": "aws_rejected",
+        "message": message,
+    }
+    (note,) = world.notifications()
+    assert (
+        note["Document"]["error_code"],
+        note["Document"]["error_message"],
+        note["Document"]["will_retry"],
+    ) == ("aws_rejected", message, False)
