@@ -224,6 +224,9 @@ def test_a_restore_leaves_a_persons_rollout_started_before_its_start_alone(
     assert started["number"] == 3
     assert state_of(world, 3) == "BAKING"
     assert world.deployments()[0]["DeploymentNumber"] == 3  # the restore deployed nothing
+    # Versions 1, the rollback's 2, the restore's 3 and the person's 4: while the rollout
+    # is in progress, the restore waits before planning, and writes nothing more.
+    assert [item["VersionNumber"] for item in world.versions()] == [4, 3, 2, 1]
 
 
 def test_a_persons_rollout_about_to_end_is_waited_for_then_the_rollback_deploys(
