@@ -199,7 +199,7 @@ def test_a_persons_rollout_started_before_the_rollbacks_start_is_stopped_and_log
 
 
 def test_a_restore_leaves_a_persons_rollout_started_before_its_start_alone(
-    world: World, stops: list[dict[str, Any]]
+    world: World, stops: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
 ):
     """Only a rollback halts a person's rollout. A person starts one (baking for ten
     minutes) between the restore's read and its StartDeployment: the restore waits for it,
@@ -212,6 +212,7 @@ def test_a_restore_leaves_a_persons_rollout_started_before_its_start_alone(
         started["number"] = start_at(world, world.create_version(document()), REAL_TIME)
 
     before_start(person_rollout)
+    capsys.readouterr()
 
     with pytest.raises(TransientError) as caught:
         world.invoke({"action": "restore", "flag": "checkout", "reason": "fixed"})
@@ -227,6 +228,11 @@ def test_a_restore_leaves_a_persons_rollout_started_before_its_start_alone(
     # Versions 1, the rollback's 2, the restore's 3 and the person's 4: while the rollout
     # is in progress, the restore waits before planning, and writes nothing more.
     assert [item["VersionNumber"] for item in world.versions()] == [4, 3, 2, 1]
+    # The restore gave its version 3 up to plan again, in its first cycle.
+    logged = decisions(capsys.readouterr().out)
+    assert [line for line in logged if line["decision"] == "rebase"] == [
+        {"level": "INFO", "decision": "rebase", "version": 3, "cycle": 0}
+    ]
 
 
 def test_a_persons_rollout_about_to_end_is_waited_for_then_the_rollback_deploys(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flag_rollback import clients
 
+from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
 from tests.functional.faults import Faults, error_response
 from tests.functional.world import World
@@ -124,3 +125,26 @@ def test_a_bad_request_with_the_real_latest_is_logged_and_notified_as_rejected_b
         note["Document"]["error_message"],
         note["Document"]["will_retry"],
     ) == ("aws_rejected", message, False)
+
+
+def test_the_version_of_a_stopped_rollout_is_the_token(
+    world: World, faults: Faults, tokens: list[int]
+):
+    """A person's rollout of version 2 is in progress: the rollback stops it and writes on
+    top of version 2 (the highest version deployed here, so the latest) at the first try,
+    without reading the version list."""
+    version = world.create_version(
+        {**FREEFORM_DOC, "flags": {**FREEFORM_DOC["flags"], "search": {"enabled": True}}}
+    )
+    set_deployment_time_factor(1.0)
+    try:
+        world.start(version)
+    finally:
+        set_deployment_time_factor(0.0)
+    calls = faults.count_calls()
+
+    (outcome,) = world.alarm("checkout")["results"]
+
+    assert (outcome["outcome"], outcome["new_version"]) == ("rolled_back", 3)
+    assert tokens == [version] == [2]
+    assert "ListHostedConfigurationVersions" not in calls
