@@ -257,3 +257,18 @@ def test_insufficient_data_rolls_back_only_the_flags_that_opted_in(world: World)
     assert deployed["flags"]["search"]["enabled"] is True
     (note,) = world.notifications()
     assert note["Document"]["outcome"] == "rolled_back"
+
+
+def test_the_reason_recorded_in_the_document_is_the_alarms_and_its_reason_or_the_operators(
+    world: World,
+):
+    """``metadata.rollbackReason``: ``<alarm>: <state reason>`` for an alarm, the operator's
+    reason alone for a direct request (no alarm to name)."""
+    world.alarm("checkout")
+    world.invoke({"action": "rollback", "flag": "search", "reason": "slow results"})
+    flags = world.deployed()["flags"]
+    assert flags["checkout"]["metadata"]["rollbackReason"] == (
+        f"{alarm_name('checkout')}: Threshold Crossed: 1 datapoint [12.0] was greater than "
+        "the threshold."
+    )
+    assert flags["search"]["metadata"]["rollbackReason"] == "slow results"

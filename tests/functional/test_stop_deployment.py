@@ -109,6 +109,20 @@ def test_a_refused_stop_is_read_again_not_assumed_finished(
     assert world.deployed()["flags"]["checkout"]["enabled"] is False
 
 
+def test_after_a_refused_stop_nothing_is_written_before_the_state_is_read_again(
+    world: World, faults: Faults, stops: list[dict[str, Any]], fast_retries: None
+):
+    """A refusal says the rollout moved on, not where to: the rollback writes and starts
+    nothing on the strength of it; its next request reads the environment again."""
+    person_rollout(world)
+    faults.inject("appconfig", "StopDeployment", "bad-request", times=1)
+    calls = faults.count_calls()
+    (outcome,) = world.alarm("checkout")["results"]
+    assert outcome["outcome"] == "rolled_back"
+    first, second = (i for i, call in enumerate(calls) if call == "StopDeployment")
+    assert calls[first + 1 : second] == ["ListDeployments"]
+
+
 def test_a_bake_about_to_end_is_waited_for_not_reverted(
     world: World, stops: list[dict[str, Any]], fast_retries: None
 ):

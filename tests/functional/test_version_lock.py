@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flag_rollback import clients
 
+from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
 from tests.functional.faults import Faults, error_response
 from tests.functional.world import World
@@ -88,3 +89,62 @@ def test_a_bad_request_that_persists_with_the_real_latest_is_permanent(
     assert len(world.versions()) == 1
     assert json.loads(world.version(1)["Body"]) == FREEFORM_DOC
     assert len(world.deployments()) == 1
+
+
+def test_a_bad_request_with_the_real_latest_is_logged_and_notified_as_rejected_by_aws(
+    world: World, faults: Faults, capsys: pytest.CaptureFixture[str]
+):
+    """What an operator sees of that permanent error: the failed rollback's log line and the
+    notification name it ``aws_rejected`` (no retry: the event is not replayed)."""
+    faults.inject("appconfig", "CreateHostedConfigurationVersion", "bad-request")
+    capsys.readouterr()
+    world.alarm("checkout")
+    message = (
+        "CreateHostedConfigurationVersion refused although version 1 is the latest: "
+        "LatestVersionNumber 1 refused (BadRequestException): injected BadRequestException"
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (failed,) = [line for line in lines if line.get("decision") == "rollback_failed"]
+    del failed["time"], failed["timestamp"]
+    assert failed == {
+        "level": "ERROR",
+        "decision": "rollback_failed",
+        "action": "rollback",
+        "outcome": "failed",
+        "flags": ["checkout"],
+        "alarm": "FeatureFlag-checkout-ErrorRate",
+        "reason": "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold.",
+        "dry_run": False,
+        "detail": message,
+        "error": "aws_rejected",
+        "message": message,
+    }
+    (note,) = world.notifications()
+    assert (
+        note["Document"]["error_code"],
+        note["Document"]["error_message"],
+        note["Document"]["will_retry"],
+    ) == ("aws_rejected", message, False)
+
+
+def test_the_version_of_a_stopped_rollout_is_the_token(
+    world: World, faults: Faults, tokens: list[int]
+):
+    """A person's rollout of version 2 is in progress: the rollback stops it and writes on
+    top of version 2 (the highest version deployed here, so the latest) at the first try,
+    without reading the version list."""
+    version = world.create_version(
+        {**FREEFORM_DOC, "flags": {**FREEFORM_DOC["flags"], "search": {"enabled": True}}}
+    )
+    set_deployment_time_factor(1.0)
+    try:
+        world.start(version)
+    finally:
+        set_deployment_time_factor(0.0)
+    calls = faults.count_calls()
+
+    (outcome,) = world.alarm("checkout")["results"]
+
+    assert (outcome["outcome"], outcome["new_version"]) == ("rolled_back", 3)
+    assert tokens == [version] == [2]
+    assert "ListHostedConfigurationVersions" not in calls
