@@ -57,7 +57,8 @@ alarm all leave it newer than C, so the next plan re-merges F (to turn a flag ba
 use restore).
 
 Reporting. A rollback reports the flags its version turned off, less those a deployment
-started between its read and its start (``slipped_in``) had turned off already: that
+started between its read and its start (``slipped_in``; for an own deployment it accepted
+under check 2, that deployment's start) had turned off already: that
 deployment's writer passed check 1 for them, or its own report is reduced the same way
 down to the first one, so each flag turned off is reported (and held) once.
 

@@ -105,20 +105,19 @@ def _deploy(
     description: str,
     deadline: float,
     stopped: list[foreign.StoppedRollout],
-) -> tuple[int, bool] | None:
+) -> int | None:
     """StartDeployment, handling a busy environment (check 2 of lineage.py).
 
-    Returns the deployment that carries the version's changes and whether it is one this
-    call started (False: an own deployment in progress already disables every flag ours
-    does); None means plan again. Another profile's rollout is waited for or, for a
+    Returns the deployment that carries the version's changes: the one this call started,
+    or an own deployment in progress that already disables every flag ours does (it is
+    reported as ours, so check 1 applies to it too: see lineage.py, Reporting); None
+    means plan again. Another profile's rollout is waited for or, for a
     rollback with FOREIGN_ROLLOUT=preempt, stopped (appended to ``stopped``, foreign.py).
     """
     wanted = lineage.disabled(document)
     for attempt in range(TIMING.max_deploy_attempts):
         try:
-            return appconfig.start_deployment(
-                settings, version=version, description=description
-            ), True
+            return appconfig.start_deployment(settings, version=version, description=description)
         except appconfig.EnvironmentBusyError:
             # Spaces the stop/start cycles; the state is read after the wait, so a stop
             # below always follows the read that found the deployment in progress.
@@ -128,13 +127,13 @@ def _deploy(
             continue  # it finished meanwhile
         same_profile = holder.profile_name == profile.name
         if same_profile and holder.version == version:
-            return holder.number, True  # our own StartDeployment went through (a retried request)
+            return holder.number  # our own StartDeployment went through (a retried request)
         if same_profile and holder.state in appconfig.STOPPABLE and holder.version is not None:
             if holder.own:
                 held = appconfig.get_version(settings, holder.version)
                 content = flags.parse_document(held.content, held.content_type, profile.type)
                 if lineage.covers(content, wanted):
-                    return holder.number, False
+                    return holder.number
                 if holder.number > planned.seen:
                     return None  # started after our read: it may hold changes ours lacks
             elif mode == "restore":
@@ -406,7 +405,7 @@ def _apply(
         if version is None:
             backoff(cycle, deadline)  # let the winner deploy before reading again
             continue
-        deployed = _deploy(
+        number = _deploy(
             settings,
             profile,
             version=version,
@@ -417,12 +416,11 @@ def _apply(
             deadline=deadline,
             stopped=stopped,
         )
-        if deployed is None:
+        if number is None:
             log("rebase", version=version, cycle=cycle)
             backoff(cycle, deadline)
             continue
-        number, ours = deployed
-        if ours and number > planned.seen + 1:
+        if number > planned.seen + 1:
             # Check 1: a deployment started between our read and our start; plan again.
             log("deployment_slipped_in", version=version, deployment=number, seen=planned.seen)
             started, first = (version, number), result

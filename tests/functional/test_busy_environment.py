@@ -307,3 +307,28 @@ def test_an_own_labelled_rollout_in_the_way_is_read_as_the_profiles_type(ff_worl
         "detail": "feature flag document lacks flags/values objects",
         "preempted": [],
     }
+
+
+def test_an_adopted_rollout_does_not_report_what_a_person_turned_off_before_it(world: World):
+    """X reads (seen 1). Before X's StartDeployment a person deploys checkout off (2,
+    COMPLETE), then Y rolls back search from a read of 2 and its deployment 3 bakes. X's
+    start is refused; X adopts Y's 3 (it disables checkout). The person turned checkout off
+    between X's read and the deployment X reports: X should say no_change, as it does when
+    it starts its own deployment after the person's (test_slipped_in_reports.py)."""
+    answers = []
+
+    def person_then_other_rollback() -> None:
+        world.deploy(document("checkout"))
+        set_deployment_time_factor(1.0)
+        try:
+            answers.append(world.invoke({"action": "rollback", "flag": "search", "reason": "y"}))
+        finally:
+            set_deployment_time_factor(0.0)
+
+    before_start(person_then_other_rollback)
+    (outcome,) = world.invoke({"action": "rollback", "flag": "checkout", "reason": "bad"})[
+        "results"
+    ]
+    assert answers[0]["results"][0]["deployment_number"] == 3
+    assert without_state(outcome)["outcome"] == "no_change"
+    assert [n["Document"]["flags"] for n in world.notifications()] == [["search"]]
