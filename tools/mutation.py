@@ -169,7 +169,7 @@ def report(codes: dict[str, int | None], seconds: float) -> float:
 def _check_tree(tests: list[str]) -> tuple[Path, list[str]]:
     """A tree for ``--check``: the staged mutants with the tests of the given files' checkout.
 
-    ``.cache/mutation/check/`` links ``src`` to the staged (mutated) package, and holds a
+    ``.cache/mutation/check-<pid>/`` (removed afterwards) links ``src`` to the staged (mutated) package, and holds a
     fresh copy of the checkout's ``tests/`` (unit, functional and the helpers beside them),
     so a new test may use helpers newer than those a running ``mutmut run`` copied, and
     that run's own copy is left alone. Returns the tree and the test paths inside it.
@@ -186,9 +186,7 @@ def _check_tree(tests: list[str]) -> tuple[Path, list[str]]:
     if len(roots) != 1:
         raise SystemExit("--check: give test files of one checkout")
     (checkout,) = roots
-    tree = STAGE / "check"
-    if tree.exists():
-        shutil.rmtree(tree)
+    tree = STAGE / f"check-{os.getpid()}"  # one per run: checks may go on side by side
     (tree / "tests").mkdir(parents=True)
     _link(tree / "src", STAGE / "mutants" / "src")
     for name, target in LINKED.items():
@@ -211,6 +209,13 @@ def check(tests: list[str], names: list[str]) -> int:
         print("no staged mutants: run make mutation first", file=sys.stderr)
         return 2
     tree, paths = _check_tree(tests)
+    try:
+        return _check_in(tree, paths, names)
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def _check_in(tree: Path, paths: list[str], names: list[str]) -> int:
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env["PYTHONPATH"] = os.pathsep.join(["src", "."])
     command = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-x", "-q", "--no-header"]
