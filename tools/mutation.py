@@ -169,8 +169,9 @@ def report(codes: dict[str, int | None], seconds: float) -> float:
 def _check_tree(tests: list[str]) -> tuple[Path, list[str]]:
     """A tree for ``--check``: the staged mutants with the tests of the given files' checkout.
 
-    ``.cache/mutation/check-<pid>/`` (removed afterwards) links ``src`` to the staged (mutated) package, and holds a
-    fresh copy of the checkout's ``tests/`` (unit, functional and the helpers beside them),
+    ``.cache/mutation/check-<pid>/`` (removed afterwards) links ``src`` to the staged
+    (mutated) package, and holds a fresh copy of the checkout's ``tests/`` (unit,
+    functional and the helpers beside them),
     so a new test may use helpers newer than those a running ``mutmut run`` copied, and
     that run's own copy is left alone. Returns the tree and the test paths inside it.
     """
