@@ -177,8 +177,8 @@ TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
-def _epoch_ms(text: str) -> float:
-    return datetime.fromisoformat(text).timestamp() * 1000
+def _epoch_ms(text: str) -> int:
+    return round(datetime.fromisoformat(text).timestamp() * 1000)
 
 
 def test_a_decision_line_is_compact_json_in_the_documented_key_order(
