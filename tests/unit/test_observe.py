@@ -10,8 +10,10 @@ ERROR < FATAL). ``lambda_keeps`` applies exactly that rule to what the function 
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -226,3 +228,29 @@ def test_a_metric_line_is_stamped_with_the_moment_it_is_written(
     assert int(before * 1000) <= stamp <= int(after * 1000)
     assert TIMESTAMP.fullmatch(record["timestamp"])
     assert abs(_epoch_ms(record["timestamp"]) - stamp) <= 1
+
+
+@pytest.fixture
+def local_time_five_hours_behind_utc() -> Iterator[None]:
+    """A machine whose local time is not UTC (Lambda's is; a laptop running the demo may not be)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "EST+05"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.usefixtures("local_time_five_hours_behind_utc")
+def test_the_time_of_a_decision_is_utc_whatever_the_local_time(
+    capsys: pytest.CaptureFixture[str],
+):
+    before = time.time()
+    observe.log("storm", flags=["checkout"])
+    after = time.time()
+    record = json.loads(capsys.readouterr().out)
+    assert int(before) * 1000 <= _epoch_ms(record["time"]) <= after * 1000
+    assert int(before * 1000) <= _epoch_ms(record["timestamp"]) <= after * 1000
