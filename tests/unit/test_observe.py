@@ -10,7 +10,11 @@ ERROR < FATAL). ``lambda_keeps`` applies exactly that rule to what the function 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import os
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from flag_rollback import observe
@@ -167,3 +171,86 @@ def test_a_failure_is_counted_for_its_flag_or_an_unknown_one(
     observe.failure_metric(load_settings(AT_INFO), flag)
     (line,) = capsys.readouterr().out.splitlines()
     assert emf_record(line) == emf("FeatureFlagName", dimension, {"RollbackFailed": (1, "Count")})
+
+
+# lambda/README.md, "Metrics and logs": `time` is UTC to the second, `timestamp` RFC 3339
+# in UTC to the millisecond; an EMF line's `_aws.Timestamp` is epoch milliseconds.
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+def _epoch_ms(text: str) -> int:
+    return round(datetime.fromisoformat(text).timestamp() * 1000)
+
+
+def test_a_decision_line_is_compact_json_in_the_documented_key_order(
+    capsys: pytest.CaptureFixture[str],
+):
+    """The line as CloudWatch stores it: one compact JSON object, its text as written (a
+    flag named in another script stays readable), the clock fields in their own forms."""
+    before = time.time()
+    observe.log("storm", flags=["café", "検索"], alarms=["checkout-errors"])
+    after = time.time()
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert TIME.fullmatch(record["time"])
+    assert TIMESTAMP.fullmatch(record["timestamp"])
+    # Both clock fields read the moment of writing (to the second, to the millisecond).
+    assert int(before) * 1000 <= _epoch_ms(record["time"]) <= after * 1000
+    assert int(before * 1000) <= _epoch_ms(record["timestamp"]) <= after * 1000
+    assert line == (
+        f'{{"level":"INFO","time":"{record["time"]}","timestamp":"{record["timestamp"]}",'
+        '"decision":"storm","flags":["café","検索"],"alarms":["checkout-errors"]}'
+    )
+
+
+def test_a_field_json_cannot_hold_is_written_as_its_text(capsys: pytest.CaptureFixture[str]):
+    """A log line never fails the invocation: any value is written, as text if need be."""
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    observe.log("lifecycle", level="WARN", when=at, kept={1})
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert (record["level"], record["decision"]) == ("WARN", "lifecycle")
+    assert (record["when"], record["kept"]) == ("2026-11-23 10:00:00+00:00", "{1}")
+
+
+def test_a_metric_line_is_stamped_with_the_moment_it_is_written(
+    capsys: pytest.CaptureFixture[str],
+):
+    """CloudWatch files an EMF metric under `_aws.Timestamp` (epoch milliseconds); the
+    `timestamp` Lambda's filter reads names the same millisecond."""
+    before = time.time()
+    observe.failure_metric(load_settings(AT_INFO), "checkout")
+    after = time.time()
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    stamp = record["_aws"]["Timestamp"]
+    assert int(before * 1000) <= stamp <= int(after * 1000)
+    assert TIMESTAMP.fullmatch(record["timestamp"])
+    assert abs(_epoch_ms(record["timestamp"]) - stamp) <= 1
+
+
+@pytest.fixture
+def local_time_five_hours_behind_utc() -> Iterator[None]:
+    """A machine whose local time is not UTC (Lambda's is; a laptop running the demo may not be)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "EST+05"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.usefixtures("local_time_five_hours_behind_utc")
+def test_the_time_of_a_decision_is_utc_whatever_the_local_time(
+    capsys: pytest.CaptureFixture[str],
+):
+    before = time.time()
+    observe.log("storm", flags=["checkout"])
+    after = time.time()
+    record = json.loads(capsys.readouterr().out)
+    assert int(before) * 1000 <= _epoch_ms(record["time"]) <= after * 1000
+    assert int(before * 1000) <= _epoch_ms(record["timestamp"]) <= after * 1000

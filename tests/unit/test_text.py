@@ -76,3 +76,16 @@ def test_xml_text_always_encodes_as_utf8_without_refused_characters(text: str):
     cleaned = xml_text(text)
     cleaned.encode("utf-8")
     assert all(char in "\t\n\r" or ord(char) >= 0x20 for char in cleaned)
+
+
+def test_only_printable_ascii_is_kept_as_it_is():
+    """Space to tilde pass through (a space inside the text); DEL and other controls are
+    not printable."""
+    printable = "".join(chr(code) for code in range(0x21, 0x7F))
+    assert ascii_line(f"{printable} {printable}") == f"{printable} {printable}"
+    assert ascii_line("rm\x7f -rf\x00 now") == "rm? -rf? now"
+
+
+def test_characters_sns_refuses_become_the_replacement_character():
+    assert xml_text("a\x00b\x1fc\ufffe\uffffd\ud800") == "a\ufffdb\ufffdc\ufffd\ufffdd\ufffd"
+    assert xml_text("tab\tline\nbreak\r, café ☕ 𝄞") == "tab\tline\nbreak\r, café ☕ 𝄞"
