@@ -212,7 +212,9 @@ def test_each_wait_for_another_profiles_rollout_is_logged_with_its_holder(
     world: World, fast_retries: None, capsys: pytest.CaptureFixture[str]
 ):
     world.configure(FOREIGN_ROLLOUT="wait")
-    other = foreign_rollout(world, factor=0.0002)  # its hour takes 0.7 s
+    # Its hour takes 3.6 s: long enough that a loaded machine still meets it in progress
+    # (0.7 s was not, under a mutation run), short enough to wait out.
+    other = foreign_rollout(world, factor=0.001)
     capsys.readouterr()
     (outcome,) = world.alarm("checkout")["results"]
     assert outcome["outcome"] == "rolled_back"
