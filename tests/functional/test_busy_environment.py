@@ -24,6 +24,7 @@ from flag_rollback.errors import TransientError
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
 from tests.functional.faults import Faults
+from tests.functional.results import result
 from tests.functional.world import World
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
@@ -127,22 +128,17 @@ def test_a_retried_start_that_went_through_still_counts_what_slipped_in_before_i
         (2, "COMPLETE"),  # the person's
         (1, "COMPLETE"),
     ]
-    assert without_state(outcome) == {
-        "action": "rollback",
-        "outcome": "no_change",
-        "flags": ["checkout"],
-        "alarm": None,
-        "reason": "bad",
-        "old_version": 1,
-        "new_version": 2,
-        "deployment_number": 3,
-        "dry_run": False,
-        "unchanged": ["checkout"],
-        "missing": [],
-        "detail": "a deployment started between this rollback's read and its own had "
+    assert without_state(outcome) == result(
+        "no_change",
+        flags=["checkout"],
+        reason="bad",
+        old_version=1,
+        new_version=2,
+        deployment_number=3,
+        unchanged=["checkout"],
+        detail="a deployment started between this rollback's read and its own had "
         "already disabled them",
-        "preempted": [],
-    }
+    )
     logged = decisions(capsys.readouterr().out)
     assert [line for line in logged if line["decision"] == "deployment_slipped_in"] == [
         {
@@ -292,21 +288,12 @@ def test_an_own_labelled_rollout_in_the_way_is_read_as_the_profiles_type(ff_worl
         "results"
     ]
 
-    assert without_state(outcome) == {
-        "action": "rollback",
-        "outcome": "failed",
-        "flags": ["checkout"],
-        "alarm": None,
-        "reason": "bad",
-        "old_version": None,
-        "new_version": None,
-        "deployment_number": None,
-        "dry_run": False,
-        "unchanged": [],
-        "missing": [],
-        "detail": "feature flag document lacks flags/values objects",
-        "preempted": [],
-    }
+    assert without_state(outcome) == result(
+        "failed",
+        flags=["checkout"],
+        reason="bad",
+        detail="feature flag document lacks flags/values objects",
+    )
 
 
 def test_an_adopted_rollout_does_not_report_what_a_person_turned_off_before_it(world: World):

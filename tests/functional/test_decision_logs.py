@@ -13,6 +13,7 @@ from flag_rollback.errors import SettingsError
 
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC, alarm_message, sns_event
+from tests.functional.results import result
 from tests.functional.test_foreign_rollout import foreign_rollout
 from tests.functional.world import World, alarm_name
 
@@ -100,22 +101,7 @@ def test_an_alarm_that_does_not_roll_back_is_ignored_and_logged(
     capsys.readouterr()
     event = sns_event(alarm_message(alarm_name("checkout"), "OK", old="ALARM"))
     (outcome,) = world.invoke(event)["results"]
-    assert outcome == {
-        "action": "rollback",
-        "outcome": "ignored",
-        "flags": [],
-        "alarm": alarm_name("checkout"),
-        "reason": REASON,
-        "old_version": None,
-        "new_version": None,
-        "deployment_number": None,
-        "dry_run": False,
-        "unchanged": [],
-        "missing": [],
-        "detail": "",
-        "state": {},
-        "preempted": [],
-    }
+    assert outcome == result("ignored", alarm=alarm_name("checkout"), reason=REASON, state={})
     assert records(capsys, "alarm_ignored") == [
         {
             "level": "INFO",

@@ -11,6 +11,7 @@ from flag_rollback import clients
 from flag_rollback.errors import TransientError
 
 from tests.functional.faults import Faults
+from tests.functional.results import result
 from tests.functional.world import World
 
 REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
@@ -29,22 +30,14 @@ def test_a_deployment_aws_refuses_is_reported_naming_start_deployment(
 
     assert world.alarm("checkout") == {
         "results": [
-            {
-                "action": "rollback",
-                "outcome": "failed",
-                "flags": ["checkout"],
-                "alarm": "FeatureFlag-checkout-ErrorRate",
-                "reason": REASON,
-                "old_version": None,
-                "new_version": None,
-                "deployment_number": None,
-                "dry_run": False,
-                "unchanged": [],
-                "missing": [],
-                "detail": detail,
-                "state": {},
-                "preempted": [],
-            }
+            result(
+                "failed",
+                flags=["checkout"],
+                alarm="FeatureFlag-checkout-ErrorRate",
+                reason=REASON,
+                detail=detail,
+                state={},
+            )
         ]
     }
     (record,) = _records(capsys, "rollback_failed")

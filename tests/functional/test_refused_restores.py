@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.functional.results import result
 from tests.functional.world import World, alarm_name
 
 
 def refused(**fields: object) -> dict[str, object]:
-    return {
-        "action": "restore",
-        "outcome": "refused",
-        "flags": ["checkout"],
-        "alarm": None,
-        "reason": "fixed in 1.2.3",
-        "old_version": None,
-        "new_version": None,
-        "deployment_number": None,
-        "dry_run": False,
-        "unchanged": [],
-        "missing": [],
-        "detail": "",
-        "state": {},
-        "preempted": [],
-    } | fields
+    return (
+        result("refused", action="restore", flags=["checkout"], reason="fixed in 1.2.3", state={})
+        | fields
+    )
 
 
 @pytest.mark.parametrize("dry_run", [False, True])

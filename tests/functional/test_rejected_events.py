@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.functional.results import result
 from tests.functional.world import World
 
 
@@ -32,21 +33,8 @@ def test_a_rejected_event_names_its_source_and_the_mode(
 
     (rejected,) = world.invoke(event)["results"]
 
-    assert rejected == {
-        "action": "event",
-        "outcome": "rejected",
-        "flags": [],
-        "alarm": None,
-        "reason": reason,
-        "old_version": None,
-        "new_version": None,
-        "deployment_number": None,
-        "dry_run": dry_run,
-        "unchanged": [],
-        "missing": [],
-        "detail": source,
-        "state": {},
-        "preempted": [],
-    }
+    assert rejected == result(
+        "rejected", action="event", reason=reason, dry_run=dry_run, detail=source, state={}
+    )
     (note,) = world.notifications()
     assert (note["Document"]["outcome"], note["Document"]["dry_run"]) == ("rejected", dry_run)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.events import alarm_message, sns_event
+from tests.functional.results import result
 from tests.functional.world import World, alarm_name
 
 REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
@@ -17,21 +18,16 @@ def without_state(result: dict[str, Any]) -> dict[str, Any]:
 
 def rollback_result(**fields: object) -> dict[str, Any]:
     """An alarm's rollback of checkout on version 1, with ``fields`` replaced."""
-    return {
-        "action": "rollback",
-        "outcome": "no_change",
-        "flags": ["checkout"],
-        "alarm": alarm_name("checkout"),
-        "reason": REASON,
-        "old_version": 1,
-        "new_version": None,
-        "deployment_number": None,
-        "dry_run": False,
-        "unchanged": [],
-        "missing": [],
-        "detail": "",
-        "preempted": [],
-    } | fields
+    return (
+        result(
+            "no_change",
+            flags=["checkout"],
+            alarm=alarm_name("checkout"),
+            reason=REASON,
+            old_version=1,
+        )
+        | fields
+    )
 
 
 def test_a_flag_already_off_is_no_change_already_in_the_wanted_state(world: World):

@@ -17,6 +17,7 @@ import pytest
 from flag_rollback import clients
 
 from tests.events import FREEFORM_DOC
+from tests.functional.results import result
 from tests.functional.world import World
 
 
@@ -68,22 +69,17 @@ def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(
 
     numbers = [item["DeploymentNumber"] for item in world.deployments()]
     assert numbers == [5, 4, 3, 2, 1]  # 4 is the rollback's, 2 and 3 slipped in before it
-    assert {key: value for key, value in outcome.items() if key != "state"} == {
-        "action": "rollback",
-        "outcome": "no_change",
-        "flags": ["checkout"],
-        "alarm": None,
-        "reason": "bad",
-        "old_version": 1,
-        "new_version": 2,
-        "deployment_number": 4,
-        "dry_run": False,
-        "unchanged": ["checkout"],
-        "missing": [],
-        "detail": "a deployment started between this rollback's read and its own had "
+    assert {key: value for key, value in outcome.items() if key != "state"} == result(
+        "no_change",
+        flags=["checkout"],
+        reason="bad",
+        old_version=1,
+        new_version=2,
+        deployment_number=4,
+        unchanged=["checkout"],
+        detail="a deployment started between this rollback's read and its own had "
         "already disabled them",
-        "preempted": [],
-    }
+    )
     assert world.notifications() == []
     logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     (slipped,) = [line for line in logged if line.get("decision") == "deployment_slipped_in"]
@@ -115,21 +111,15 @@ def test_a_rollback_reports_only_the_flags_no_deployment_that_slipped_in_turned_
         "results"
     ]
 
-    assert {key: value for key, value in outcome.items() if key != "state"} == {
-        "action": "rollback",
-        "outcome": "rolled_back",
-        "flags": ["checkout"],
-        "alarm": None,
-        "reason": "bad",
-        "old_version": 1,
-        "new_version": 2,
-        "deployment_number": 3,
-        "dry_run": False,
-        "unchanged": ["search"],
-        "missing": [],
-        "detail": "",
-        "preempted": [],
-    }
+    assert {key: value for key, value in outcome.items() if key != "state"} == result(
+        "rolled_back",
+        flags=["checkout"],
+        reason="bad",
+        old_version=1,
+        new_version=2,
+        deployment_number=3,
+        unchanged=["search"],
+    )
     assert [note["Document"]["flags"] for note in world.notifications()] == [["checkout"]]
     deployed = world.deployed()["flags"]
     assert (deployed["checkout"]["enabled"], deployed["search"]["enabled"]) == (False, False)
@@ -177,19 +167,13 @@ def test_a_restore_is_reported_by_its_own_last_version_whatever_slipped_in(world
 
     numbers = [item["DeploymentNumber"] for item in world.deployments()]
     assert numbers == [5, 4, 3, 2, 1]  # 3 slipped in before the restore's 4; 5 re-planned
-    assert {key: value for key, value in outcome.items() if key != "state"} == {
-        "action": "restore",
-        "outcome": "restored",
-        "flags": ["checkout"],
-        "alarm": None,
-        "reason": "fixed",
-        "old_version": 2,
-        "new_version": 5,
-        "deployment_number": 5,
-        "dry_run": False,
-        "unchanged": [],
-        "missing": [],
-        "detail": "",
-        "preempted": [],
-    }
+    assert {key: value for key, value in outcome.items() if key != "state"} == result(
+        "restored",
+        action="restore",
+        flags=["checkout"],
+        reason="fixed",
+        old_version=2,
+        new_version=5,
+        deployment_number=5,
+    )
     assert outcome["state"]["hold"]["restored_version"] == 5

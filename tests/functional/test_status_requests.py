@@ -10,6 +10,7 @@ import pytest
 
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
+from tests.functional.results import result
 from tests.functional.world import World, alarm_name
 
 TIME_KEYS = ("time", "timestamp")
@@ -26,24 +27,9 @@ def records(capsys: pytest.CaptureFixture[str], decision: str) -> list[dict[str,
     return found
 
 
-def result(**fields: object) -> dict[str, object]:
-    """A result as the handler returns it: every field, the defaults unless given."""
-    return {
-        "action": "status",
-        "outcome": "status",
-        "flags": [],
-        "alarm": None,
-        "reason": "",
-        "old_version": None,
-        "new_version": None,
-        "deployment_number": None,
-        "dry_run": False,
-        "unchanged": [],
-        "missing": [],
-        "detail": "",
-        "state": {},
-        "preempted": [],
-    } | fields
+def status_result(**fields: object) -> dict[str, object]:
+    """A status request's result: every field, the defaults unless given."""
+    return result("status", action="status", state={}) | fields
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -72,7 +58,7 @@ def test_status_returns_the_deployed_state_the_rollout_and_every_alarm_state(
         "alarms": [{"name": alarm_name("checkout"), "state": "OK"}],
         "hold": None,
     }
-    assert status == result(
+    assert status == status_result(
         flags=["checkout"],
         alarm=alarm_name("checkout"),
         old_version=1,
@@ -87,7 +73,7 @@ def test_status_returns_the_deployed_state_the_rollout_and_every_alarm_state(
 
 def test_status_of_a_flag_without_alarm_or_deployment_in_progress(world: World):
     (status,) = world.invoke({"action": "status", "flag": "cart"})["results"]
-    assert status == result(
+    assert status == status_result(
         flags=["cart"],
         old_version=1,
         state={
@@ -112,7 +98,9 @@ def test_a_failed_status_is_logged_as_an_error_with_its_flag_and_cause(
     (status,) = world.invoke({"action": "status", "flag": "checkout"})["results"]
 
     message = "configuration is not JSON: Expecting value: line 1 column 1 (char 0)"
-    assert status == result(outcome="failed", flags=["checkout"], dry_run=dry_run, detail=message)
+    assert status == status_result(
+        outcome="failed", flags=["checkout"], dry_run=dry_run, detail=message
+    )
     assert records(capsys, "status_failed") == [
         {
             "level": "ERROR",
@@ -134,7 +122,7 @@ def test_a_feature_flags_document_is_never_read_as_freeform(ff_world: World):
 
     (status,) = ff_world.invoke({"action": "status", "flag": "checkout"})["results"]
 
-    assert status == result(
+    assert status == status_result(
         outcome="failed",
         flags=["checkout"],
         detail="feature flag document lacks flags/values objects",
@@ -150,7 +138,7 @@ def test_holds_lists_the_held_flags_and_logs_them(world: World, capsys: pytest.C
 
     holds = listed["state"]["holds"]
     assert [(hold["flag"], hold["state"]) for hold in holds] == [("checkout", "held")]
-    assert listed == result(
+    assert listed == status_result(
         action="holds", outcome="holds", flags=["checkout"], dry_run=True, state={"holds": holds}
     )
     assert records(capsys, "holds") == [

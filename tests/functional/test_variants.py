@@ -15,6 +15,7 @@ from flag_rollback.variants import RECORD_MARKER
 
 from tests.events import FEATURE_FLAGS_DOC
 from tests.functional.faults import Faults
+from tests.functional.results import result
 from tests.functional.world import World
 
 
@@ -172,22 +173,9 @@ NO_RECORD = (
 
 def failed_restore(detail: str) -> dict[str, Any]:
     """The result of a restore that changed nothing."""
-    return {
-        "action": "restore",
-        "outcome": "failed",
-        "flags": ["checkout"],
-        "alarm": None,
-        "reason": "fixed",
-        "old_version": None,
-        "new_version": None,
-        "deployment_number": None,
-        "dry_run": False,
-        "unchanged": [],
-        "missing": [],
-        "detail": detail,
-        "state": {},
-        "preempted": [],
-    }
+    return result(
+        "failed", action="restore", flags=["checkout"], reason="fixed", detail=detail, state={}
+    )
 
 
 def test_a_failed_listing_of_versions_fails_the_restore_and_names_the_call(
