@@ -12,7 +12,6 @@ restore, waits for a bake about to end, and reads an own rollout by the profile'
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from flag_rollback.errors import TransientError
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
 from tests.functional.faults import Faults
+from tests.functional.logs import decisions
 from tests.functional.results import result
 from tests.functional.world import World
 
@@ -87,16 +87,6 @@ def start_at(world: World, version: int, factor: float) -> int:
 
 def state_of(world: World, number: int) -> str:
     return next(d["State"] for d in world.deployments() if d["DeploymentNumber"] == number)
-
-
-def decisions(output: str) -> list[dict[str, Any]]:
-    """Every decision logged, without its clock fields."""
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    return [
-        {key: value for key, value in line.items() if key not in {"time", "timestamp"}}
-        for line in lines
-        if "decision" in line
-    ]
 
 
 def without_state(result: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,6 @@ deletes the hosted versions it wrote, so AppConfig lets Terraform delete the pro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from flag_rollback.errors import PermanentError, TransientError
 
 from emulator.core.config import set_deployment_time_factor
 from tests.functional.faults import Faults, json_answer
+from tests.functional.logs import decisions
 from tests.functional.world import World
 
 INPUT = {"flag_rollback": "lifecycle"}
@@ -40,16 +40,6 @@ def delete_profile(world: World) -> None:
     world.appconfig.delete_configuration_profile(
         ApplicationId=world.app_id, ConfigurationProfileId=world.profile_id
     )
-
-
-def decisions(capsys: pytest.CaptureFixture[str], name: str) -> list[dict[str, Any]]:
-    """The log records of one decision, without their clock fields."""
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    return [
-        {key: value for key, value in line.items() if key not in {"time", "timestamp"}}
-        for line in lines
-        if line.get("decision") == name
-    ]
 
 
 @pytest.fixture
@@ -154,7 +144,7 @@ def test_create_and_update_are_logged(
     world: World, action: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     world.invoke(lifecycle(action))
-    assert decisions(capsys, "lifecycle") == [
+    assert decisions(capsys.readouterr().out, "lifecycle") == [
         {"level": "INFO", "decision": "lifecycle", "action": action}
     ]
 
@@ -165,7 +155,7 @@ def test_the_delete_is_logged_with_the_versions_it_deleted(
     roll_back_and_restore(world)
     capsys.readouterr()
     world.invoke(lifecycle("delete"))
-    assert decisions(capsys, "lifecycle") == [
+    assert decisions(capsys.readouterr().out, "lifecycle") == [
         {"level": "INFO", "decision": "lifecycle", "action": "delete", "deleted_versions": [2, 3]}
     ]
 
@@ -176,7 +166,7 @@ def test_a_profile_that_outlives_the_stack_is_logged_as_kept(
     roll_back_and_restore(world)
     capsys.readouterr()
     world.invoke({**lifecycle("delete"), "delete_own_versions": False})
-    assert decisions(capsys, "lifecycle") == [
+    assert decisions(capsys.readouterr().out, "lifecycle") == [
         {
             "level": "INFO",
             "decision": "lifecycle",
@@ -195,7 +185,7 @@ def test_a_profile_already_gone_is_logged_with_what_aws_said(
     )
     delete_profile(world)
     world.invoke(lifecycle("delete"))
-    (record,) = decisions(capsys, "cleanup_nothing_left")
+    (record,) = decisions(capsys.readouterr().out, "cleanup_nothing_left")
     assert record == {
         "level": "INFO",
         "decision": "cleanup_nothing_left",
@@ -215,7 +205,7 @@ def test_the_wait_for_a_deployment_names_it(
         set_deployment_time_factor(previous)
     capsys.readouterr()
     world.invoke(lifecycle("delete"))
-    waits = decisions(capsys, "cleanup_waits_for_deployment")
+    waits = decisions(capsys.readouterr().out, "cleanup_waits_for_deployment")
     assert waits  # the deployment was still baking at the first look
     expected = {
         "level": "INFO",

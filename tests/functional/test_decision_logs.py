@@ -4,8 +4,6 @@ filters match them (lambda/README.md, Metrics and logs)."""
 from __future__ import annotations
 
 import copy
-import json
-from typing import Any
 
 import pytest
 from flag_rollback import clients
@@ -13,23 +11,12 @@ from flag_rollback.errors import SettingsError
 
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC, alarm_message, sns_event
+from tests.functional.logs import decisions
 from tests.functional.results import result
 from tests.functional.test_foreign_rollout import foreign_rollout
 from tests.functional.world import World, alarm_name
 
-TIME_KEYS = ("time", "timestamp")
 REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
-
-
-def records(capsys: pytest.CaptureFixture[str], decision: str) -> list[dict[str, Any]]:
-    """The log lines of one decision, each without its clock fields (checked present)."""
-    found = []
-    for line in capsys.readouterr().out.splitlines():
-        record = json.loads(line)
-        if record.get("decision") == decision:
-            assert all(key in record for key in TIME_KEYS)
-            found.append({key: value for key, value in record.items() if key not in TIME_KEYS})
-    return found
 
 
 def test_a_storm_names_each_other_flag_in_alarm_and_its_alarm(
@@ -39,7 +26,7 @@ def test_a_storm_names_each_other_flag_in_alarm_and_its_alarm(
         world.put_alarm(name)
     capsys.readouterr()
     world.alarm("checkout")
-    assert records(capsys, "storm") == [
+    assert decisions(capsys.readouterr().out, "storm") == [
         {
             "level": "INFO",
             "decision": "storm",
@@ -54,7 +41,7 @@ def test_a_rollback_result_is_one_line_with_every_field_that_has_a_value(
 ):
     capsys.readouterr()
     (outcome,) = world.alarm("checkout")["results"]
-    (record,) = records(capsys, "rollback_rolled_back")
+    (record,) = decisions(capsys.readouterr().out, "rollback_rolled_back")
     assert record == {
         "level": "INFO",
         "decision": "rollback_rolled_back",
@@ -78,7 +65,7 @@ def test_a_failed_rollback_is_logged_as_an_error_with_its_code_and_message(
     (outcome,) = world.alarm("ghost")["results"]
     message = "flag(s) ghost not in deployed version 1"
     assert (outcome["outcome"], outcome["detail"]) == ("failed", message)
-    assert records(capsys, "rollback_failed") == [
+    assert decisions(capsys.readouterr().out, "rollback_failed") == [
         {
             "level": "ERROR",
             "decision": "rollback_failed",
@@ -102,7 +89,7 @@ def test_an_alarm_that_does_not_roll_back_is_ignored_and_logged(
     event = sns_event(alarm_message(alarm_name("checkout"), "OK", old="ALARM"))
     (outcome,) = world.invoke(event)["results"]
     assert outcome == result("ignored", alarm=alarm_name("checkout"), reason=REASON, state={})
-    assert records(capsys, "alarm_ignored") == [
+    assert decisions(capsys.readouterr().out, "alarm_ignored") == [
         {
             "level": "INFO",
             "decision": "alarm_ignored",
@@ -130,7 +117,7 @@ def test_an_invalid_configuration_is_logged_with_the_variable_and_the_error(
     capsys.readouterr()
     with pytest.raises(SettingsError) as raised:
         world.alarm("checkout")
-    assert records(capsys, "invalid_configuration") == [
+    assert decisions(capsys.readouterr().out, "invalid_configuration") == [
         {
             "level": "ERROR",
             "decision": "invalid_configuration",
@@ -155,7 +142,7 @@ def test_a_persons_rollout_stopped_by_a_rollback_is_logged(
     capsys.readouterr()
     (outcome,) = world.alarm("checkout")["results"]
     assert outcome["outcome"] == "rolled_back"
-    assert records(capsys, "stopped_deployment") == [
+    assert decisions(capsys.readouterr().out, "stopped_deployment") == [
         {
             "level": "INFO",
             "decision": "stopped_deployment",
@@ -183,7 +170,7 @@ def test_a_version_written_by_a_person_meanwhile_is_logged_as_a_conflict(
     capsys.readouterr()
     (outcome,) = world.alarm("checkout")["results"]
     assert (written, outcome["outcome"], outcome["new_version"]) == ([2], "rolled_back", 3)
-    assert records(capsys, "version_conflict") == [
+    assert decisions(capsys.readouterr().out, "version_conflict") == [
         {
             "level": "INFO",
             "decision": "version_conflict",
@@ -204,7 +191,7 @@ def test_each_wait_for_another_profiles_rollout_is_logged_with_its_holder(
     capsys.readouterr()
     (outcome,) = world.alarm("checkout")["results"]
     assert outcome["outcome"] == "rolled_back"
-    waits = records(capsys, "environment_busy")
+    waits = decisions(capsys.readouterr().out, "environment_busy")
     assert waits
     assert waits == [
         {

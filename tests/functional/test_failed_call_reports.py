@@ -3,23 +3,17 @@ notification name the call that failed and AWS's answer, so an operator knows wh
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from botocore.awsrequest import AWSResponse
 from flag_rollback import clients
 from flag_rollback.errors import TransientError
 
 from tests.functional.faults import Faults
+from tests.functional.logs import decisions
 from tests.functional.results import result
 from tests.functional.world import World
 
 REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
-
-
-def _records(capsys: pytest.CaptureFixture[str], decision: str) -> list[dict[str, object]]:
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
-    return [line for line in lines if line.get("decision") == decision]
 
 
 def test_a_deployment_aws_refuses_is_reported_naming_start_deployment(
@@ -40,7 +34,7 @@ def test_a_deployment_aws_refuses_is_reported_naming_start_deployment(
             )
         ]
     }
-    (record,) = _records(capsys, "rollback_failed")
+    (record,) = decisions(capsys.readouterr().out, "rollback_failed")
     assert {key: record[key] for key in ("error", "message", "detail")} == {
         "error": "aws_rejected",
         "message": detail,

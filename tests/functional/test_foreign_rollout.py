@@ -17,6 +17,7 @@ from flag_rollback.errors import TransientError
 
 from emulator.core.config import set_deployment_time_factor
 from tests.functional.faults import FAULTS, Faults
+from tests.functional.logs import decisions
 from tests.functional.world import World
 
 HOUR_LINEAR = {
@@ -80,16 +81,6 @@ def deployment(world: World, number: int) -> dict[str, Any]:
 
 def of_profile(world: World, profile_name: str) -> list[dict[str, Any]]:
     return [d for d in world.deployments() if d["ConfigurationName"] == profile_name]
-
-
-def decisions(capsys: pytest.CaptureFixture[str], *names: str) -> list[dict[str, Any]]:
-    """The log records of the named decisions, without their clock fields."""
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    return [
-        {key: value for key, value in line.items() if key not in {"time", "timestamp"}}
-        for line in lines
-        if line.get("decision") in names
-    ]
 
 
 def test_preempt_stops_the_rollout_deploys_and_restarts_it_with_the_same_version_and_strategy(
@@ -232,7 +223,7 @@ def test_the_stop_and_the_restart_are_logged_and_the_restart_keeps_the_rollouts_
         "Restarted by flag-rollback after its rollback deployment "
         f"{outcome['deployment_number']}: dark theme for everyone"
     )
-    assert decisions(capsys, "preempted_rollout", "restarted_rollout") == [
+    assert decisions(capsys.readouterr().out, "preempted_rollout", "restarted_rollout") == [
         {
             "level": "INFO",
             "decision": "preempted_rollout",
@@ -283,7 +274,7 @@ def test_a_rollout_that_cannot_be_read_is_logged_as_a_warning_and_waited_for(
     (outcome,) = world.alarm("checkout")["results"]
 
     assert outcome["outcome"] == "rolled_back"
-    warnings = decisions(capsys, "preempted_rollout")
+    warnings = decisions(capsys.readouterr().out, "preempted_rollout")
     assert warnings  # one per attempt while the rollout held the environment
     assert all(
         record

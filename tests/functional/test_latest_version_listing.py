@@ -17,6 +17,7 @@ from botocore.awsrequest import AWSResponse
 from flag_rollback import clients
 
 from tests.functional.faults import Faults
+from tests.functional.logs import decisions
 from tests.functional.world import World
 
 DRAFT = {"flags": {"checkout": {"enabled": True}}, "draft": True}
@@ -56,15 +57,6 @@ def list_oldest_first(world: World) -> None:
     clients.appconfig().meta.events.register_first(
         "before-send.appconfig.ListHostedConfigurationVersions", answer
     )
-
-
-def decisions(output: str, decision: str) -> list[dict[str, Any]]:
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    return [
-        {k: v for k, v in line.items() if k not in {"time", "timestamp"}}
-        for line in lines
-        if line.get("decision") == decision
-    ]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from flag_rollback import clients
 
 from emulator.core.config import set_deployment_time_factor
 from tests.functional.faults import FAULTS
+from tests.functional.logs import decisions
 from tests.functional.world import World
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
@@ -141,15 +142,6 @@ def of_profile(world: World, profile: str) -> list[tuple[int, str, str]]:
             )
             found.append((item["DeploymentNumber"], item["State"], detail.get("Description")))
     return found
-
-
-def decisions(output: str, *names: str) -> list[dict[str, Any]]:
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    return [
-        {key: value for key, value in line.items() if key not in {"time", "timestamp"}}
-        for line in lines
-        if line.get("decision") in names
-    ]
 
 
 def test_only_the_last_of_two_stopped_rollouts_is_restarted_the_first_says_why(world: World):

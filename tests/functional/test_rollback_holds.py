@@ -4,21 +4,13 @@ hold_recorded line per new or changed hold, nothing rewritten on a duplicate del
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
+from tests.functional.logs import decisions
 from tests.functional.world import World, alarm_name
 
 NOTE = "Deployments that turn a held flag back on are refused until it is restored."
-
-
-def decision_lines(capsys: pytest.CaptureFixture[str], decision: str) -> list[dict[str, Any]]:
-    return [
-        {key: value for key, value in record.items() if key not in {"time", "timestamp"}}
-        for record in map(json.loads, capsys.readouterr().out.splitlines())
-        if record.get("decision") == decision
-    ]
 
 
 def test_an_alarms_rollback_holds_the_flag_and_says_so(
@@ -42,7 +34,7 @@ def test_an_alarms_rollback_holds_the_flag_and_says_so(
         "sticky": False,
         "schema": 1,
     }
-    assert decision_lines(capsys, "hold_recorded") == [
+    assert decisions(capsys.readouterr().out, "hold_recorded") == [
         {
             "level": "INFO",
             "decision": "hold_recorded",
@@ -61,7 +53,7 @@ def test_a_duplicate_delivery_shows_the_same_hold_and_writes_nothing(
     (again,) = world.alarm("checkout")["results"]
     assert again["outcome"] == "no_change"
     assert again["state"] == first["state"]
-    assert decision_lines(capsys, "hold_recorded") == []
+    assert decisions(capsys.readouterr().out, "hold_recorded") == []
 
 
 def test_an_operators_rollback_is_held_by_the_operator_with_the_reason_given(world: World):
@@ -103,7 +95,7 @@ def test_a_flag_that_flaps_is_held_until_a_forced_restore_and_the_note_says_so(
         'stays held until someone restores it with "force": true.'
     )
     assert result["state"]["holds"]["checkout"]["sticky"] is True
-    assert decision_lines(capsys, "hold_recorded") == [
+    assert decisions(capsys.readouterr().out, "hold_recorded") == [
         {
             "level": "INFO",
             "decision": "hold_recorded",

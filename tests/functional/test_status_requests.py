@@ -3,28 +3,13 @@ log line each writes (what an operator runs from the notification and queries in
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
+from tests.functional.logs import decisions
 from tests.functional.results import result
 from tests.functional.world import World, alarm_name
-
-TIME_KEYS = ("time", "timestamp")
-
-
-def records(capsys: pytest.CaptureFixture[str], decision: str) -> list[dict[str, Any]]:
-    """The log lines of one decision, each without its clock fields (checked present)."""
-    found = []
-    for line in capsys.readouterr().out.splitlines():
-        record = json.loads(line)
-        if record.get("decision") == decision:
-            assert all(key in record for key in TIME_KEYS)
-            found.append({key: value for key, value in record.items() if key not in TIME_KEYS})
-    return found
 
 
 def status_result(**fields: object) -> dict[str, object]:
@@ -65,7 +50,7 @@ def test_status_returns_the_deployed_state_the_rollout_and_every_alarm_state(
         dry_run=dry_run,
         state=state,
     )
-    assert records(capsys, "status") == [
+    assert decisions(capsys.readouterr().out, "status") == [
         {"level": "INFO", "decision": "status", "flag": "checkout", "state": state}
     ]
     assert world.notifications() == []
@@ -101,7 +86,7 @@ def test_a_failed_status_is_logged_as_an_error_with_its_flag_and_cause(
     assert status == status_result(
         outcome="failed", flags=["checkout"], dry_run=dry_run, detail=message
     )
-    assert records(capsys, "status_failed") == [
+    assert decisions(capsys.readouterr().out, "status_failed") == [
         {
             "level": "ERROR",
             "decision": "status_failed",
@@ -141,6 +126,6 @@ def test_holds_lists_the_held_flags_and_logs_them(world: World, capsys: pytest.C
     assert listed == status_result(
         action="holds", outcome="holds", flags=["checkout"], dry_run=True, state={"holds": holds}
     )
-    assert records(capsys, "holds") == [
+    assert decisions(capsys.readouterr().out, "holds") == [
         {"level": "INFO", "decision": "holds", "flag": None, "state": {"holds": holds}}
     ]

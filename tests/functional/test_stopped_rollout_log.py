@@ -7,7 +7,6 @@ TransientError that names the call.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from flag_rollback.errors import TransientError
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
 from tests.functional.faults import Faults
+from tests.functional.logs import decisions
 from tests.functional.world import World
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
@@ -33,16 +33,6 @@ def person_rollout(world: World) -> tuple[int, int]:
     finally:
         set_deployment_time_factor(0.0)
     return number, version
-
-
-def decisions(output: str, decision: str) -> list[dict[str, Any]]:
-    """The log lines of one decision, without their clock fields."""
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    return [
-        {k: v for k, v in line.items() if k not in {"time", "timestamp"}}
-        for line in lines
-        if line.get("decision") == decision
-    ]
 
 
 def test_the_stopped_deployment_line_carries_the_state_aws_answered(world: World, capsys):
