@@ -1,8 +1,8 @@
 """What the log says about a person's rollout that a rollback stops, and a stop that fails.
 
 The ``stopped_deployment`` line carries the state StopDeployment answered (ROLLING_BACK for
-a rollout stopped mid-bake); a StopDeployment that keeps failing leaves the handler as a
-TransientError that names the call.
+a rollout stopped mid-bake: test_decision_logs.py; empty when the answer has none, here); a
+StopDeployment that keeps failing leaves the handler as a TransientError that names the call.
 """
 
 from __future__ import annotations
@@ -33,22 +33,6 @@ def person_rollout(world: World) -> tuple[int, int]:
     finally:
         set_deployment_time_factor(0.0)
     return number, version
-
-
-def test_the_stopped_deployment_line_carries_the_state_aws_answered(world: World, capsys):
-    number, version = person_rollout(world)
-    capsys.readouterr()
-    (outcome,) = world.alarm("checkout")["results"]
-    assert outcome["outcome"] == "rolled_back"
-    assert decisions(capsys.readouterr().out, "stopped_deployment") == [
-        {
-            "level": "INFO",
-            "decision": "stopped_deployment",
-            "deployment": number,
-            "version": version,
-            "state": "ROLLING_BACK",
-        }
-    ]
 
 
 @pytest.mark.usefixtures("instant_botocore_backoff")
