@@ -67,6 +67,20 @@ def answer_and_lines(
     return answer, lines
 
 
+def held_flags_line(world: World, decision: str, why: str) -> dict[str, object]:
+    """The WARN line of a deployment (number 9) that turned the held flag checkout back on."""
+    return {
+        "level": "WARN",
+        "decision": decision,
+        "type": "PreStartDeployment",
+        "environment": world.env_id,
+        "deployment": 9,
+        "flags": ["checkout"],
+        "why": why,
+        "latency_ms": 12.3,
+    }
+
+
 def guard_notifications(world: World) -> list[dict[str, Any]]:
     documents = [note["Document"] for note in world.notifications()]
     guarded = [doc for doc in documents if doc["action"] == "guard"]
@@ -107,18 +121,7 @@ def test_a_refusal_is_one_warn_line_and_a_notification_carrying_the_message(
     world.notifications()
     answer, lines = answer_and_lines(deployment_payload(world, document(True)), capsys)
     assert set(answer) == {"Error", "Message"}
-    assert lines == [
-        {
-            "level": "WARN",
-            "decision": "guard_refuse",
-            "type": "PreStartDeployment",
-            "environment": world.env_id,
-            "deployment": 9,
-            "flags": ["checkout"],
-            "why": "held flags enabled",
-            "latency_ms": 12.3,
-        }
-    ]
+    assert lines == [held_flags_line(world, "guard_refuse", "held flags enabled")]
     assert guard_notifications(world) == [
         notification(
             world,
@@ -137,18 +140,7 @@ def test_a_rewrite_is_one_warn_line_and_a_notification_saying_the_flag_was_kept_
     world.notifications()
     answer, lines = answer_and_lines(deployment_payload(world, document(True)), capsys)
     assert set(answer) == {"Content"}
-    assert lines == [
-        {
-            "level": "WARN",
-            "decision": "guard_rewrite",
-            "type": "PreStartDeployment",
-            "environment": world.env_id,
-            "deployment": 9,
-            "flags": ["checkout"],
-            "why": "held flags enabled: kept disabled",
-            "latency_ms": 12.3,
-        }
-    ]
+    assert lines == [held_flags_line(world, "guard_rewrite", "held flags enabled: kept disabled")]
     assert guard_notifications(world) == [
         notification(
             world,
