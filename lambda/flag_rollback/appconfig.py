@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from flag_rollback import clients, variants
 from flag_rollback.errors import TransientError
 from flag_rollback.settings import Settings
-from flag_rollback.text import header_text, version_label
+from flag_rollback.text import header_text, version_label, whole_number
 
 # Deployment states, from the AppConfig API reference.
 COMPLETE = "COMPLETE"
@@ -145,9 +145,7 @@ def seen_in_label(text: str) -> int | None:
         return None
     parts = text.split(":")
     seen = parts[2][1:] if len(parts) >= 4 and parts[2].startswith("d") else ""
-    if not (seen.isascii() and seen.isdigit()):  # str.isdigit() takes "²", int() does not
-        return None
-    return int(seen)
+    return whole_number(seen)
 
 
 @dataclass(frozen=True)

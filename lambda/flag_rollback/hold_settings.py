@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flag_rollback.errors import SettingsError
+from flag_rollback.text import whole_number
 
 DEFAULT_FLAP_LIMIT = 3
 DEFAULT_FLAP_WINDOW_S = 86400
@@ -57,9 +58,10 @@ def _seconds(environ: Mapping[str, str], name: str, default: int, minimum: int) 
     raw = _get(environ, name)
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= MAX_SECONDS:
+    value = whole_number(raw)
+    if value is None or not minimum <= value <= MAX_SECONDS:
         raise SettingsError(name, f"{raw!r} is not a whole number from {minimum} to {MAX_SECONDS}")
-    return int(raw)
+    return value
 
 
 def _path(environ: Mapping[str, str], default: str) -> str:
@@ -81,9 +83,10 @@ def _flap_limit(environ: Mapping[str, str]) -> int:
     raw = _get(environ, "FLAP_LIMIT")
     if raw is None:
         return DEFAULT_FLAP_LIMIT
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > 100:
+    value = whole_number(raw)
+    if value is None or value > 100:
         raise SettingsError("FLAP_LIMIT", f"{raw!r} is not a whole number from 0 (off) to 100")
-    return int(raw)
+    return value
 
 
 def _guard_mode(environ: Mapping[str, str]) -> GuardMode:

@@ -22,6 +22,15 @@ _NON_DIGIT = re.compile(r"[^0-9]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def whole_number(text: str) -> int | None:
+    """The whole number ``text`` spells in ASCII digits ("007" -> 7); None for anything else.
+
+    ``str.isdigit()`` alone also takes digits ``int()`` refuses ("²") or reads (Arabic-Indic),
+    which no setting or label of ours is written with.
+    """
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def ascii_line(text: str) -> str:
     """Printable ASCII on one line: accents dropped (é -> e), any other character '?',
     every run of whitespace (line breaks included) one space."""
