@@ -53,6 +53,8 @@ LINKED |= {"tools": "tools"}
 KILLED = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
 KILLED |= {255: "timeout", 37: "caught by type check"}
 SKIPPED = {34: "skipped"}
+STATS = STAGE / "mutants" / "mutmut-stats.json"  # mutmut's tests per function, durations
+STATS_FINGERPRINT = STAGE / "stats-fingerprint"  # the payload and suites STATS was made for
 
 
 def _link(path: Path, target: Path) -> None:
@@ -78,6 +80,24 @@ def stage(*, keep: bool) -> None:
             _link(STAGE / "tests" / part, ROOT / "tests" / part)
 
 
+def forget_stale_test_stats(fingerprint: str) -> bool:
+    """Delete mutmut's map of the functions each test reaches when the payload or the suites
+    changed since it was collected; True when it was deleted.
+
+    On a resumed run mutmut collects that map again only for tests it has not seen, so a
+    test that reaches a function only since a change (a helper its code calls now) stays
+    unmapped to it, and the helper's mutants run without that test and survive (it happened
+    to ``text.whole_number``, taken out of ``hold_settings``). Without the map mutmut
+    collects it whole (one run of the suites); the verdicts it keeps are not touched.
+    """
+    recorded = STATS_FINGERPRINT.read_text() if STATS_FINGERPRINT.exists() else None
+    STATS_FINGERPRINT.write_text(fingerprint)
+    if recorded == fingerprint or not STATS.exists():
+        return False
+    STATS.unlink()
+    return True
+
+
 def run_mutmut(max_children: int, patterns: list[str], lines: Path | None) -> int:
     """``mutmut run`` in the staging folder; its exit code."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
@@ -94,11 +114,10 @@ def run_mutmut(max_children: int, patterns: list[str], lines: Path | None) -> in
     return subprocess.run([*command, *patterns], cwd=STAGE, env=env, check=False).returncode
 
 
-def line_map() -> Path:
+def line_map(fingerprint: str) -> Path:
     """The map of which test executes which payload line (tools/mutation_lines.py), recorded
     again when the payload or the suites changed since it was (about 3 minutes)."""
     out = STAGE / "lines.json"
-    fingerprint = mutation_lines.fingerprint(ROOT / "lambda", ROOT / "tests")
     try:
         if json.loads(out.read_text()).get("fingerprint") == fingerprint:
             return out
@@ -267,7 +286,10 @@ def main() -> int:
         return check(args.check, args.patterns)
     stage(keep=args.keep)
     started = time.monotonic()
-    lines = None if args.all_tests else line_map()
+    fingerprint = mutation_lines.fingerprint(ROOT / "lambda", ROOT / "tests")
+    if forget_stale_test_stats(fingerprint):
+        print("the payload or the suites changed: mutmut maps the tests to functions afresh")
+    lines = None if args.all_tests else line_map(fingerprint)
     code = run_mutmut(args.max_children, args.patterns, lines)
     seconds = time.monotonic() - started
     if code != 0:
