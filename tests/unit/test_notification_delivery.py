@@ -211,3 +211,18 @@ def test_a_retry_that_ends_before_the_deadline_is_made(
     assert notify.publish(settings(), NOTE, deadline=time.monotonic() + 60) is True
     assert len(sns.requests) == 2
     assert records(capsys) == [retry(1)]
+
+
+def test_a_retry_whose_pause_ends_exactly_at_the_deadline_is_made(
+    monkeypatch: pytest.MonkeyPatch, pauses: list[float], capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setattr(notify.random, "uniform", lambda low, high: high)  # no jitter: 0.5 s
+    monkeypatch.setattr(notify.time, "monotonic", lambda: 1000.0)
+    stand_in(monkeypatch, THROTTLED, None)
+    assert notify.publish(settings(), NOTE, deadline=1000.5) is True  # ends on the dot
+    assert pauses == [0.5]
+    assert records(capsys) == [retry(1)]
+
+    stand_in(monkeypatch, THROTTLED, None)
+    assert notify.publish(settings(), NOTE, deadline=1000.499) is False  # a moment too late
+    assert pauses == [0.5]

@@ -189,6 +189,31 @@ def test_a_record_that_is_not_one_is_a_permanent_error(data):
     assert caught.value.code == "bad_record"
 
 
+@pytest.mark.parametrize(
+    "record",
+    [
+        ValuesRecord("search", base=True),  # a flag without variants
+        ValuesRecord("checkout", base=True, variants=("staff", "default"), multi_variant=True),
+        ValuesRecord("checkout", base=False, multi_variant=True),  # variants, all off
+    ],
+)
+def test_a_record_read_back_from_its_json_is_the_record_written(record):
+    written = json.loads(json.dumps(record.to_json()))
+    assert written == {
+        "flag": record.flag,
+        "base": record.base,
+        "variants": list(record.variants),
+        "multi_variant": record.multi_variant,
+    }
+    assert ValuesRecord.from_json(written) == record
+
+
+def test_a_record_that_does_not_say_whether_the_flag_had_variants_is_read_as_multi_variant():
+    """Unknown is taken as multi-variant: a restore of the flag then goes by the record."""
+    record = ValuesRecord.from_json({"flag": "checkout", "base": True, "variants": ["staff"]})
+    assert record == ValuesRecord("checkout", base=True, variants=("staff",), multi_variant=True)
+
+
 def test_a_values_record_does_not_apply_to_freeform_documents():
     document = flags.parse_document(b'{"flags": {"a": {"enabled": false}}}', "application/json")
     with pytest.raises(PermanentError) as caught:
