@@ -172,7 +172,7 @@ def report(codes: dict[str, int | None], seconds: float) -> float:
     lines = [
         f"# Surviving mutants ({len(survivors)} of {len(tried)}; score {score:.1f} %)",
         "",
-        "Exit code 0 = the tests passed with the mutant in place; 33 = no test reaches it.",
+        "Exit code 0: the tests passed with the mutant in place; 33 or 5: no test reaches it.",
         "",
     ]
     for name in survivors:
@@ -182,6 +182,12 @@ def report(codes: dict[str, int | None], seconds: float) -> float:
     print(f"  survivors: {len(survivors)}, listed with diffs in {out.relative_to(ROOT)}")
     for name in survivors:
         print(f"    {name}")
+    timeouts = sorted(name for name, code in tried.items() if KILLED.get(code) == "timeout")
+    if timeouts:  # counted killed, but under load a slow machine times out what no test notices
+        print(f"  timeouts: {len(timeouts)}, counted killed; on a loaded machine, run them again")
+        print("  by name (MUTANTS=...) on an idle one: a timeout there is the tests noticing")
+        for name in timeouts:
+            print(f"    {name}")
     return score
 
 
