@@ -31,3 +31,8 @@ def result(outcome: str, **fields: Any) -> dict[str, Any]:
         | {key: fields.get(key, value) for key, value in DEFAULTS.items()}
         | ({"state": fields["state"]} if "state" in fields else {})
     )
+
+
+def without_state(outcome: dict[str, Any]) -> dict[str, Any]:
+    """A result without its ``state`` (the hold and lineage detail some tests read apart)."""
+    return {key: value for key, value in outcome.items() if key != "state"}

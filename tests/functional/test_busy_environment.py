@@ -24,7 +24,7 @@ from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
 from tests.functional.faults import Faults
 from tests.functional.logs import decisions
-from tests.functional.results import result
+from tests.functional.results import result, without_state
 from tests.functional.world import World
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
@@ -87,10 +87,6 @@ def start_at(world: World, version: int, factor: float) -> int:
 
 def state_of(world: World, number: int) -> str:
     return next(d["State"] for d in world.deployments() if d["DeploymentNumber"] == number)
-
-
-def without_state(result: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in result.items() if key != "state"}
 
 
 def test_a_retried_start_that_went_through_still_counts_what_slipped_in_before_it(

@@ -6,14 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.events import alarm_message, sns_event
-from tests.functional.results import result
+from tests.functional.results import result, without_state
 from tests.functional.world import World, alarm_name
 
 REASON = "Threshold Crossed: 1 datapoint [12.0] was greater than the threshold."
-
-
-def without_state(result: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in result.items() if key != "state"}
 
 
 def rollback_result(**fields: object) -> dict[str, Any]:

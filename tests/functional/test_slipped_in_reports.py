@@ -10,14 +10,14 @@ exact point of the interleaving, through the tests' own clients.
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
 from flag_rollback import clients
 
 from tests.events import FREEFORM_DOC
-from tests.functional.results import result
+from tests.functional.logs import decisions
+from tests.functional.results import result, without_state
 from tests.functional.world import World
 
 
@@ -69,7 +69,7 @@ def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(
 
     numbers = [item["DeploymentNumber"] for item in world.deployments()]
     assert numbers == [5, 4, 3, 2, 1]  # 4 is the rollback's, 2 and 3 slipped in before it
-    assert {key: value for key, value in outcome.items() if key != "state"} == result(
+    assert without_state(outcome) == result(
         "no_change",
         flags=["checkout"],
         reason="bad",
@@ -81,16 +81,15 @@ def test_a_flag_a_person_turned_off_before_the_rollbacks_start_is_not_reported(
         "already disabled them",
     )
     assert world.notifications() == []
-    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    (slipped,) = [line for line in logged if line.get("decision") == "deployment_slipped_in"]
-    del slipped["time"], slipped["timestamp"]
-    assert slipped == {
-        "level": "INFO",
-        "decision": "deployment_slipped_in",
-        "version": 2,
-        "deployment": 4,
-        "seen": 1,
-    }
+    assert decisions(capsys.readouterr().out, "deployment_slipped_in") == [
+        {
+            "level": "INFO",
+            "decision": "deployment_slipped_in",
+            "version": 2,
+            "deployment": 4,
+            "seen": 1,
+        }
+    ]
     assert world.deployed()["flags"]["checkout"]["enabled"] is False
 
 
@@ -111,7 +110,7 @@ def test_a_rollback_reports_only_the_flags_no_deployment_that_slipped_in_turned_
         "results"
     ]
 
-    assert {key: value for key, value in outcome.items() if key != "state"} == result(
+    assert without_state(outcome) == result(
         "rolled_back",
         flags=["checkout"],
         reason="bad",
@@ -167,7 +166,7 @@ def test_a_restore_is_reported_by_its_own_last_version_whatever_slipped_in(world
 
     numbers = [item["DeploymentNumber"] for item in world.deployments()]
     assert numbers == [5, 4, 3, 2, 1]  # 3 slipped in before the restore's 4; 5 re-planned
-    assert {key: value for key, value in outcome.items() if key != "state"} == result(
+    assert without_state(outcome) == result(
         "restored",
         action="restore",
         flags=["checkout"],

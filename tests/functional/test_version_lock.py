@@ -17,6 +17,7 @@ from flag_rollback import clients
 from emulator.core.config import set_deployment_time_factor
 from tests.events import FREEFORM_DOC
 from tests.functional.faults import Faults, error_response
+from tests.functional.logs import decisions
 from tests.functional.world import World
 
 DRAFT = {"flags": {"checkout": {"enabled": True}}, "draft": True}
@@ -103,9 +104,7 @@ def test_a_bad_request_with_the_real_latest_is_logged_and_notified_as_rejected_b
         "CreateHostedConfigurationVersion refused although version 1 is the latest: "
         "LatestVersionNumber 1 refused (BadRequestException): injected BadRequestException"
     )
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    (failed,) = [line for line in lines if line.get("decision") == "rollback_failed"]
-    del failed["time"], failed["timestamp"]
+    (failed,) = decisions(capsys.readouterr().out, "rollback_failed")
     assert failed == {
         "level": "ERROR",
         "decision": "rollback_failed",
